@@ -1,0 +1,47 @@
+# Xingnong — set-up and everyday commands. Each target creates/reuses .venv by itself.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+PORT   ?= 8501
+
+.PHONY: demo test bench lint install install-dev train app clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+## demo: install, train every pipeline on the embedded demo data, start the app
+demo: install
+	$(BIN)/xingnong run
+	$(BIN)/python -m streamlit run app.py --server.address 127.0.0.1 --server.port $(PORT)
+
+## train: the main job on the demo data, without starting the app
+train: install
+	$(BIN)/xingnong run
+
+## test: install with dev extras and run the whole test suite
+test: install-dev
+	$(BIN)/python -m pytest -n 2 --dist loadfile -q
+
+## bench: speed, memory and accuracy benchmarks (figures go in README.md)
+bench: install-dev
+	$(BIN)/python -m benchmarks.run
+
+## lint: ruff and mypy
+lint: install-dev
+	$(BIN)/ruff check recommender pipelines tests benchmarks app.py app_pages
+	$(BIN)/ruff format --check recommender pipelines tests benchmarks app.py app_pages
+	$(BIN)/mypy
+
+clean:
+	rm -rf artifacts mlflow.db mlruns .pytest_cache

@@ -1,0 +1,413 @@
+"""Seeded demo and benchmark sales data: weekly county x product x channel x form series."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import NamedTuple
+
+import numpy as np
+import pandas as pd
+
+from recommender import catalog
+from recommender.calendar import calendar_features
+from recommender.contract import CHANNEL, DATE, FORM, PRICE, PRODUCT, QUANTITY, REGION
+from recommender.periods import period_label
+
+FREQ = "W-SUN"
+CHANNELS: tuple[str, ...] = ("taobao", "pinduoduo", "douyin_live", "wechat", "offline")
+SALES_COLUMNS: tuple[str, ...] = (DATE, REGION, PRODUCT, CHANNEL, FORM, QUANTITY, PRICE)
+ONLINE = ("taobao", "pinduoduo", "douyin_live")
+
+
+@dataclass(frozen=True)
+class DemoData:
+    """The demo data set: weekly sales and the two reference tables.
+
+    Attributes:
+        sales: One row per (week-ending Sunday, region, product, channel, form) with a sale.
+        regions: Provinces, cities and counties (``catalog.REGION_COLUMNS``).
+        products: Products (``catalog.PRODUCT_COLUMNS``).
+    """
+
+    sales: pd.DataFrame
+    regions: pd.DataFrame
+    products: pd.DataFrame
+
+
+class _FormTraits(NamedTuple):
+    price: float  # price per kg relative to the fresh product
+    pack_kg: float  # kg per order; <= 0 means -pack_kg times the product's pack
+    elasticity: float  # price elasticity of demand
+    seasonality: float  # how strongly the harvest season shapes sales (0-1)
+    weight: float  # typical share of the product's sales
+
+
+class _ChannelTraits(NamedTuple):
+    price: float  # price level relative to taobao
+    growth: float  # log growth per year (douyin_live follows a ramp instead)
+    weight: float  # typical share of sales
+    pack: float  # order size multiplier (offline sells crates)
+
+
+# Simulation assumptions (not facts): prices in yuan/kg of the base form, kg per order.
+_PRICE = {"apple": 8, "kiwifruit": 12, "navel_orange": 9, "ponkan": 6, "tangerine": 7,
+          "rock_sugar_orange": 9, "cherry": 40, "persimmon": 8, "tea": 300, "rice": 8,
+          "walnut": 30, "chili": 8, "shiitake": 16, "black_fungus": 90, "honey": 80,
+          "potato": 3}  # fmt: skip
+_PACK = {"apple": 5, "kiwifruit": 3, "navel_orange": 5, "ponkan": 5, "tangerine": 5,
+         "rock_sugar_orange": 5, "cherry": 1, "persimmon": 2.5, "tea": 0.25, "rice": 5,
+         "walnut": 2.5, "chili": 1, "shiitake": 1, "black_fungus": 0.5, "honey": 1,
+         "potato": 10}  # fmt: skip
+_DRIED_PRICE = {"kiwifruit": 8.0, "shiitake": 5.0, "chili": 4.0, "persimmon": 3.5}
+_FORMS = {
+    "fresh": _FormTraits(1.0, -1.0, -1.4, 1.0, 1.0),
+    "graded_packed": _FormTraits(1.3, -1.0, -1.1, 1.0, 0.7),
+    "gift_box": _FormTraits(2.0, -0.6, -0.7, 0.85, 0.35),
+    "dried": _FormTraits(1.0, 0.5, -1.0, 0.2, 0.3),
+    "juice": _FormTraits(2.5, 3.0, -1.2, 0.25, 0.2),
+}
+_CHANNELS = {
+    "taobao": _ChannelTraits(1.0, 0.0, 1.0, 1.0),
+    "pinduoduo": _ChannelTraits(0.88, 0.12, 0.8, 1.0),
+    "douyin_live": _ChannelTraits(0.95, 0.0, 0.9, 1.0),
+    "wechat": _ChannelTraits(1.1, 0.05, 0.4, 1.0),
+    "offline": _ChannelTraits(0.8, -0.06, 0.9, 4.0),
+}
+_FORM_CHANNELS = {
+    "fresh": ("taobao", "pinduoduo", "douyin_live", "offline"),
+    "graded_packed": CHANNELS,
+    "gift_box": ("taobao", "douyin_live", "wechat", "offline"),
+    "dried": ("taobao", "pinduoduo", "douyin_live", "offline"),
+    "juice": ("taobao", "pinduoduo", "offline"),
+}
+# Festival demand effects (log uplift) by channel, form and product category; added together.
+_ONLINE_FEST = {"nianhuo": 0.3, "spring_festival": -1.0, "jd_618": 0.35, "double_11": 0.55,
+                "double_12": 0.2}  # fmt: skip
+_FEST_BY_CHANNEL = {
+    **{c: _ONLINE_FEST for c in ONLINE},
+    "wechat": {"nianhuo": 0.4, "spring_festival": -0.6, "mid_autumn": 0.2},
+    "offline": {"spring_festival": 0.3, "national_day": 0.25, "labour_day": 0.15},
+}
+_FEST_BY_FORM = {
+    "fresh": {"nianhuo": 0.2, "mid_autumn": 0.15},
+    "graded_packed": {"nianhuo": 0.25, "mid_autumn": 0.3},
+    "gift_box": {"mid_autumn": 1.0, "nianhuo": 0.8, "dragon_boat": 0.25, "national_day": 0.2},
+    "dried": {"nianhuo": 0.5},
+    "juice": {"nianhuo": 0.2},
+}
+_FEST_BY_CATEGORY = {"tea": {"qingming": 0.5}}  # pre-Qingming new tea (明前茶)
+_LEAD_FESTIVALS = ("mid_autumn", "qingming", "dragon_boat")  # bought 1-2 weeks ahead
+_PROMO = {"jd_618": 0.10, "double_11": 0.15, "double_12": 0.08, "nianhuo": 0.05}
+_CATEGORY = {p.product: p.category for p in catalog.PRODUCTS}
+
+
+def _log_uniform(rng: np.random.Generator, low: float, high: float) -> float:
+    return float(np.exp(rng.uniform(np.log(low), np.log(high))))
+
+
+def _pack_kg(product: str, form: str, channel: str) -> float:
+    pack = _FORMS[form].pack_kg
+    kg = -pack * _PACK[product] if pack <= 0 else pack
+    return max(kg, 0.1) * _CHANNELS[channel].pack
+
+
+def _ref_price(product: str, form: str, channel: str, premium: float) -> float:
+    form_factor = _DRIED_PRICE.get(product, 1.0) if form == "dried" else _FORMS[form].price
+    return _PRICE[product] * form_factor * _CHANNELS[channel].price * premium
+
+
+def _base_traits(rng: np.random.Generator, signature: bool) -> dict[str, float]:
+    """Scale (orders a week in season), trend and price premium of one region x product."""
+    sparse = not signature and rng.random() < 0.25
+    if signature:
+        scale = _log_uniform(rng, 150, 600)
+    else:
+        scale = _log_uniform(rng, 0.4, 2.5) if sparse else _log_uniform(rng, 8, 60)
+    return {
+        "scale": scale,
+        "sparse": float(sparse),
+        "trend": float(np.clip(rng.normal(0.03, 0.2), -0.4, 0.45)),
+        "premium": rng.uniform(1.15, 1.4) if signature else rng.uniform(0.9, 1.05),
+    }
+
+
+def _combos(
+    rng: np.random.Generator, product: str, signature: bool, sparse: bool, maturity: float
+) -> list[tuple[str, str, float]]:
+    """The (channel, form, share) mix of one region x product."""
+    category = _CATEGORY[product]
+    p_channel = {
+        "offline": 0.9,
+        "taobao": 0.85,
+        "pinduoduo": 0.75 if category == "fruit" else 0.5,
+        "douyin_live": 0.6,
+        "wechat": 0.65 if signature or category in {"tea", "bee_product", "nut"} else 0.35,
+    }
+    channels = [c for c in CHANNELS if rng.random() < p_channel[c]] or ["taobao", "offline"]
+    forms = catalog.PRODUCT_FORMS[product]
+    forms = [forms[0], *(f for f in forms[1:] if rng.random() < (0.8 if signature else 0.45))]
+    if sparse:
+        channels, forms = channels[:2], forms[:1]
+    mix = []
+    for form in forms:
+        for channel in channels:
+            if channel in _FORM_CHANNELS[form]:
+                online = maturity if channel in ONLINE else 1.0
+                weight = _FORMS[form].weight * _CHANNELS[channel].weight * online
+                mix.append((channel, form, weight * rng.lognormal(0.0, 0.35)))
+    if not mix:
+        form = forms[0]
+        mix = [(_FORM_CHANNELS[form][0], form, 1.0)]
+    total = sum(w for _, _, w in mix)
+    kept = sorted((m for m in mix if m[2] / total >= 0.04), key=lambda m: -m[2])[:6]
+    kept_total = sum(w for _, _, w in kept)
+    return [(c, f, w / kept_total) for c, f, w in kept]
+
+
+def _spec_row(
+    rng: np.random.Generator, group: int, region: str, product: str, channel: str, form: str,
+    share: float, base: dict[str, float], ramp_mid: float,
+) -> dict[str, object]:  # fmt: skip
+    """One series of the spec table that drives generation."""
+    return {
+        REGION: region, PRODUCT: product, CHANNEL: channel, FORM: form, "group": group,
+        "scale": base["scale"] * share,
+        "trend": base["trend"] + rng.normal(0.0, 0.05),
+        "price_trend": rng.normal(0.0, 0.02),
+        "elasticity": _FORMS[form].elasticity * rng.uniform(0.8, 1.2),
+        "ref_price": _ref_price(product, form, channel, base["premium"]),
+        "pack_kg": _pack_kg(product, form, channel),
+        "dispersion": rng.uniform(8.0, 25.0),
+        "growth": _CHANNELS[channel].growth + rng.normal(0.0, 0.03),
+        "ramp_mid": ramp_mid if channel == "douyin_live" else np.nan,
+    }  # fmt: skip
+
+
+def demo_specs(seed: int = 7) -> pd.DataFrame:
+    """The per-series spec table of the demo data (one row per region x product x channel x form).
+
+    Columns: region, product, channel, form, group (region x product id), scale (orders a week
+    in season), trend and price_trend (log change a year), elasticity, ref_price (yuan/kg),
+    pack_kg (kg an order), dispersion (negative-binomial shape), growth (channel log growth a
+    year) and ramp_mid (years from the start when douyin_live reaches half its size).
+
+    Args:
+        seed: Seed of ``numpy.random.default_rng``.
+
+    Returns:
+        The spec table, sorted by region, product, channel and form.
+    """
+    rng = np.random.default_rng([seed, 1])
+    rows = []
+    for county, products in catalog.COUNTY_PRODUCTS.items():
+        maturity, ramp_mid = rng.uniform(0.6, 1.4), rng.uniform(0.5, 2.5)
+        for rank, product in enumerate(products):
+            base = _base_traits(rng, rank == 0)
+            group = len({(r[REGION], r[PRODUCT]) for r in rows})
+            mix = _combos(rng, product, rank == 0, bool(base["sparse"]), maturity)
+            for channel, form, share in mix:
+                rows.append(
+                    _spec_row(rng, group, county, product, channel, form, share, base, ramp_mid)
+                )
+    specs = pd.DataFrame(rows)
+    return specs.sort_values([REGION, PRODUCT, CHANNEL, FORM], ignore_index=True)
+
+
+def panel_specs(n_series: int, seed: int) -> pd.DataFrame:
+    """A spec table of ``n_series`` single-channel series cycling over the real county products.
+
+    Past the real pairs, counties repeat as synthetic copies named ``<county>_<k>`` (k = 001...).
+
+    Args:
+        n_series: Number of series.
+        seed: Seed of ``numpy.random.default_rng``.
+
+    Returns:
+        The spec table (same columns as :func:`demo_specs`).
+    """
+    rng = np.random.default_rng([seed, 2])
+    pairs = [(c, p, r == 0) for c, ps in catalog.COUNTY_PRODUCTS.items() for r, p in enumerate(ps)]
+    rows = []
+    for i in range(n_series):
+        county, product, signature = pairs[i % len(pairs)]
+        copy = i // len(pairs)
+        region = county if copy == 0 else f"{county}_{copy:03d}"
+        base = _base_traits(rng, signature)
+        form = catalog.PRODUCT_FORMS[product][0]
+        channel = str(rng.choice(_FORM_CHANNELS[form]))
+        rows.append(
+            _spec_row(rng, i, region, product, channel, form, 1.0, base, rng.uniform(0.5, 2.5))
+        )
+    return pd.DataFrame(rows)
+
+
+def _in_window(day: np.ndarray, first: float, last: float) -> np.ndarray:
+    """Smooth 0-1 membership of day-of-year values in a (possibly year-crossing) window."""
+    length = (last - first) % 365
+    pos = (day - first) % 365
+    inside = pos <= length
+    depth = np.where(inside, np.minimum(pos, length - pos), -np.minimum(pos - length, 365 - pos))
+    return 1.0 / (1.0 + np.exp(-depth / 7.0))
+
+
+def _season(specs: pd.DataFrame, doy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per series and week: log seasonal demand factor, and how far off-season (0-1)."""
+    log_factor = np.empty(doy.shape)
+    off = np.empty(doy.shape)
+    for (product, form), rows in specs.groupby([PRODUCT, FORM], sort=False).indices.items():
+        season = catalog.season_of(product, form)
+        day = doy[rows]
+        member = np.zeros(day.shape)
+        for (m0, d0), (m1, d1) in season.windows:
+            first = pd.Timestamp(2001, m0, d0).dayofyear
+            member = np.maximum(
+                member, _in_window(day, first, pd.Timestamp(2001, m1, d1).dayofyear)
+            )
+        strength = _FORMS[form].seasonality
+        log_factor[rows] = strength * np.log(season.floor + (1 - season.floor) * member)
+        off[rows] = strength * (1.0 - member)
+    return log_factor, off
+
+
+def _festival_kernels(labels: pd.DatetimeIndex) -> dict[str, np.ndarray]:
+    """Per festival, the weekly weight of its effect (1 in its weeks; lead weeks for gifts)."""
+    features = calendar_features(labels, FREQ)
+    kernels = {}
+    for key in ("nianhuo", "spring_festival", "qingming", "labour_day", "dragon_boat",
+                "mid_autumn", "national_day", "jd_618", "double_11", "double_12"):  # fmt: skip
+        hit = features[f"fest_{key}"].to_numpy(dtype=float)
+        if key in _LEAD_FESTIVALS:
+            ahead1, ahead2 = np.append(hit[1:], 0.0), np.append(hit[2:], [0.0, 0.0])
+            hit = np.maximum.reduce([hit, 0.8 * ahead1, 0.5 * ahead2])
+        kernels[key] = hit
+    return kernels
+
+
+def _ar1(rng: np.random.Generator, rows: int, weeks: int, phi: float, sd: float) -> np.ndarray:
+    """Stationary AR(1) noise, one row per series."""
+    shocks = rng.normal(0.0, sd, (rows, weeks))
+    out = np.empty((rows, weeks))
+    out[:, 0] = shocks[:, 0] / np.sqrt(1 - phi**2)
+    for t in range(1, weeks):
+        out[:, t] = phi * out[:, t - 1] + shocks[:, t]
+    return out
+
+
+def generate_sales(
+    specs: pd.DataFrame, labels: pd.DatetimeIndex, seed: int, dense: bool = False
+) -> pd.DataFrame:
+    """Draw weekly sales for every series of a spec table.
+
+    Demand (orders a week) = scale x harvest season x trend x channel growth x festival effects
+    x price response x AR(1) noise (shared by a region x product, plus per series); orders are
+    negative-binomial and quantity is orders x pack size. Prices follow the season (dear off
+    season), the year's harvest, a slow trend, festival promotions and random promotions.
+
+    Args:
+        specs: A spec table (see :func:`demo_specs`).
+        labels: Week-ending Sundays.
+        seed: Seed of ``numpy.random.default_rng``.
+        dense: Keep weeks without a sale (quantity 0) instead of omitting them.
+
+    Returns:
+        Sales in the contract columns ``SALES_COLUMNS``.
+    """
+    rng = np.random.default_rng([seed, 3])
+    n, weeks = len(specs), len(labels)
+    years = np.arange(weeks) / 52.1775
+    mid_week = labels - pd.Timedelta(days=3)
+    year_idx = np.asarray(mid_week.year - mid_week.year.min())
+    groups = pd.factorize(specs["group"])[0]
+    jitter = rng.normal(0.0, 4.0, (groups.max() + 1, year_idx.max() + 1))[groups][:, year_idx]
+    log_season, off_season = _season(specs, np.asarray(mid_week.dayofyear)[None, :] - jitter)
+
+    col = {c: specs[c].to_numpy()[:, None] for c in specs.columns}
+    ramp = 1.0 / (1.0 + np.exp(-(years[None, :] - col["ramp_mid"]) / 0.45))
+    growth = np.where(np.isnan(col["ramp_mid"]), col["growth"] * years, np.log(ramp))
+
+    kernels = _festival_kernels(labels)
+    log_fest = np.zeros((n, weeks))
+    promo = np.zeros((n, weeks))
+    online = np.isin(col[CHANNEL], ONLINE)
+    for key, kernel in kernels.items():
+        effect = [
+            _FEST_BY_CHANNEL[c].get(key, 0.0)
+            + _FEST_BY_FORM[f].get(key, 0.0)
+            + _FEST_BY_CATEGORY.get(_CATEGORY[p], {}).get(key, 0.0)
+            for c, f, p in zip(specs[CHANNEL], specs[FORM], specs[PRODUCT], strict=True)
+        ]
+        log_fest += np.asarray(effect)[:, None] * kernel[None, :]
+        promo -= _PROMO.get(key, 0.0) * online * (kernel[None, :] > 0.99)
+    random_promo = (rng.random((n, weeks)) < 0.03) & (col[CHANNEL] != "offline")
+    promo -= random_promo * rng.uniform(0.12, 0.25, (n, weeks))
+
+    products = pd.factorize(specs[PRODUCT])[0]
+    harvest = rng.normal(0.0, 0.10, (products.max() + 1, year_idx.max() + 1))[products][:, year_idx]
+    log_price_move = (
+        0.35 * off_season + harvest + col["price_trend"] * years + np.log1p(promo)
+        + rng.normal(0.0, 0.025, (n, weeks))
+    )  # fmt: skip
+    noise = _ar1(rng, groups.max() + 1, weeks, 0.6, 0.08)[groups] + _ar1(rng, n, weeks, 0.3, 0.06)
+    log_demand = (
+        np.log(col["scale"]) + log_season + col["trend"] * years + growth + log_fest
+        + col["elasticity"] * log_price_move + noise
+    )  # fmt: skip
+    mean = np.exp(np.minimum(log_demand, 16.0))
+    shape = col["dispersion"]
+    orders = rng.poisson(mean * rng.gamma(shape, 1.0 / shape, (n, weeks)))
+    quantity = np.round(orders * col["pack_kg"], 1)
+    price = np.round(col["ref_price"] * np.exp(log_price_move), 2)
+
+    keys = {c: np.repeat(specs[c].to_numpy(), weeks) for c in (REGION, PRODUCT, CHANNEL, FORM)}
+    sales = pd.DataFrame(
+        {DATE: np.tile(labels.to_numpy(), n), **keys,
+         QUANTITY: quantity.ravel(), PRICE: price.ravel()}
+    )  # fmt: skip
+    if not dense:
+        sales = sales[sales[QUANTITY] > 0]
+    order = np.argsort(sales[DATE].to_numpy(), kind="stable")  # date-major, spec order within
+    return sales.iloc[order].reset_index(drop=True)[list(SALES_COLUMNS)]
+
+
+def _week_labels(start: str, weeks: int) -> pd.DatetimeIndex:
+    """``weeks`` week-ending Sundays from the week that contains ``start``."""
+    if weeks < 1:
+        raise ValueError(f"weeks must be at least 1, got {weeks}")
+    first = period_label(pd.DatetimeIndex([pd.Timestamp(start)]), FREQ).iloc[0]
+    return pd.date_range(first, periods=weeks, freq=FREQ)
+
+
+def simulate_demo(seed: int = 7, start: str = "2022-01-02", weeks: int = 204) -> DemoData:
+    """The seeded demo data set: about 3.9 years of weekly sales of 18 real counties.
+
+    Args:
+        seed: Seed of every random draw; the same seed gives identical frames.
+        start: A day in the first week (weeks end on Sunday).
+        weeks: Number of weeks.
+
+    Returns:
+        Sales (zero-sale weeks omitted), regions and products.
+    """
+    labels = _week_labels(start, weeks)
+    sales = generate_sales(demo_specs(seed), labels, seed)
+    return DemoData(sales, catalog.regions_frame(), catalog.products_frame())
+
+
+def simulate_panel(
+    n_series: int, weeks: int = 156, seed: int = 7, start: str = "2022-01-02", dense: bool = False
+) -> pd.DataFrame:
+    """A sales frame of any size for benchmarks, from the same machinery as the demo.
+
+    Args:
+        n_series: Number of region x product series (one channel and form each).
+        weeks: Number of weeks.
+        seed: Seed of every random draw.
+        start: A day in the first week.
+        dense: Keep zero-sale weeks (exactly ``n_series * weeks`` rows).
+
+    Returns:
+        Sales in the contract columns.
+    """
+    if n_series < 1:
+        raise ValueError(f"n_series must be at least 1, got {n_series}")
+    return generate_sales(panel_specs(n_series, seed), _week_labels(start, weeks), seed, dense)
