@@ -50,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
         panel.long["ds"].nunique(), config.folds, config.horizon,
     )
     demand = run_demand(panel, config, fit_final=False, progress=progress)
-    write_csv(backtest_table(demand), args.output)
+    write_csv(backtest_table(demand).round({"forecast": 4, "lo": 4, "hi": 4}), args.output)
     doc = metrics_document(demand)
     if args.metrics:
         write_json(doc, args.metrics)

@@ -250,23 +250,27 @@ def _in_window(day: np.ndarray, first: float, last: float) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-depth / 7.0))
 
 
-def _season(specs: pd.DataFrame, doy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per series and week: log seasonal demand factor, and how far off-season (0-1)."""
-    log_factor = np.empty(doy.shape)
-    off = np.empty(doy.shape)
+def _day_of_year(month: int, day: int) -> int:
+    return pd.Timestamp(2001, month, day).dayofyear
+
+
+def _season(specs: pd.DataFrame, doy: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per series and week: log seasonal demand factor and how far off-season (0-1); and per
+    series the day of year its crop year starts (its first selling window)."""
+    log_factor, off = np.empty(doy.shape), np.empty(doy.shape)
+    crop_start = np.empty(len(specs))
     for (product, form), rows in specs.groupby([PRODUCT, FORM], sort=False).indices.items():
         season = catalog.season_of(product, form)
         day = doy[rows]
         member = np.zeros(day.shape)
-        for (m0, d0), (m1, d1) in season.windows:
-            first = pd.Timestamp(2001, m0, d0).dayofyear
-            member = np.maximum(
-                member, _in_window(day, first, pd.Timestamp(2001, m1, d1).dayofyear)
-            )
+        for first, last in season.windows:
+            window = _in_window(day, _day_of_year(*first), _day_of_year(*last))
+            member = np.maximum(member, window)
         strength = _FORMS[form].seasonality
         log_factor[rows] = strength * np.log(season.floor + (1 - season.floor) * member)
         off[rows] = strength * (1.0 - member)
-    return log_factor, off
+        crop_start[rows] = _day_of_year(*season.windows[0][0])
+    return log_factor, off, crop_start
 
 
 def _festival_kernels(labels: pd.DatetimeIndex) -> dict[str, np.ndarray]:
@@ -319,7 +323,9 @@ def generate_sales(
     year_idx = np.asarray(mid_week.year - mid_week.year.min())
     groups = pd.factorize(specs["group"])[0]
     jitter = rng.normal(0.0, 4.0, (groups.max() + 1, year_idx.max() + 1))[groups][:, year_idx]
-    log_season, off_season = _season(specs, np.asarray(mid_week.dayofyear)[None, :] - jitter)
+    day = np.asarray(mid_week.dayofyear)[None, :]
+    log_season, off_season, crop_start = _season(specs, day - jitter)
+    crop_year = year_idx[None, :] - (day < crop_start[:, None])  # a harvest sets its season
 
     col = {c: specs[c].to_numpy()[:, None] for c in specs.columns}
     ramp = 1.0 / (1.0 + np.exp(-(years[None, :] - col["ramp_mid"]) / 0.45))
@@ -342,7 +348,8 @@ def generate_sales(
     promo -= random_promo * rng.uniform(0.12, 0.25, (n, weeks))
 
     products = pd.factorize(specs[PRODUCT])[0]
-    harvest = rng.normal(0.0, 0.10, (products.max() + 1, year_idx.max() + 1))[products][:, year_idx]
+    shocks = rng.normal(0.0, 0.10, (products.max() + 1, year_idx.max() + 2))
+    harvest = np.take_along_axis(shocks[products], crop_year + 1, axis=1)
     log_price_move = (
         0.35 * off_season + harvest + col["price_trend"] * years + np.log1p(promo)
         + rng.normal(0.0, 0.025, (n, weeks))

@@ -1,0 +1,102 @@
+import json
+
+import pandas as pd
+import pytest
+
+from pipelines.cli import main
+
+ARGS = ["--freq", "W-SUN", "--horizon", "4", "--folds", "2"]
+
+
+def _run(tmp_path, sales_path, *extra):
+    out = tmp_path / "bt.csv"
+    metrics = tmp_path / "m.json"
+    code = main(["backtest", "--sales", str(sales_path), *ARGS, "--output", str(out),
+                 "--metrics", str(metrics), *extra])
+    return code, out, metrics
+
+
+def test_backtest_writes_the_documented_columns_and_rows(tmp_path, tiny_sales_csv):
+    # when the backtest runs on six weekly series, one of them only five weeks long
+    code, out, metrics = _run(tmp_path, tiny_sales_csv)
+    # then it succeeds and writes exactly the contract's columns
+    assert code == 0
+    table = pd.read_csv(out)
+    assert list(table.columns) == ["region", "product", "cutoff", "date", "forecast", "lo", "hi"]
+    # with one row per (series, cutoff, date): two folds of four weeks
+    assert not table.duplicated(["region", "product", "cutoff", "date"]).any()
+    assert table["cutoff"].nunique() == 2
+    assert (table.groupby(["region", "product", "cutoff"]).size() == 4).all()
+    # dates are week-ending Sundays after their cutoff, the last one the data's last week
+    dates = pd.to_datetime(table["date"])
+    assert (dates.dt.dayofweek == 6).all()
+    assert (dates > pd.to_datetime(table["cutoff"])).all()
+    assert dates.max() == pd.to_datetime(pd.read_csv(tiny_sales_csv)["date"]).max()
+    assert ((table["lo"] <= table["forecast"]) & (table["forecast"] <= table["hi"])).all()
+    # and the short series got a forecast and is marked as fallback in the metrics file
+    doc = json.loads(metrics.read_text())
+    assert {"region": "county2", "product": "prod1"} in doc["series_marks"]["fallback"]
+    assert set(doc["overall"]) >= {"forecast", "seasonal_naive", "ets"}
+    assert len(doc["folds"]) == 2
+    assert all(0 <= f["metrics"]["forecast"]["coverage"] <= 1 for f in doc["folds"])
+
+
+def test_same_input_gives_the_same_output(tmp_path, tiny_sales_csv):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    _, first, _ = _run(tmp_path / "a", tiny_sales_csv)
+    _, second, _ = _run(tmp_path / "b", tiny_sales_csv)
+    assert first.read_bytes() == second.read_bytes()
+
+
+def test_channel_and_form_are_summed_unless_split_by(tmp_path, tiny_sales):
+    # given each sale split across two channels
+    doubled = pd.concat([tiny_sales.assign(channel="taobao"), tiny_sales.assign(channel="wechat")])
+    path = tmp_path / "channels.csv"
+    doubled.to_csv(path, index=False)
+    # when backtested without --by: rows are per (region, product)
+    code, out, _ = _run(tmp_path, path)
+    assert code == 0
+    assert "channel" not in pd.read_csv(out).columns
+    # and with --by channel: rows are per (region, product, channel)
+    code, out, _ = _run(tmp_path, path, "--by", "channel")
+    table = pd.read_csv(out)
+    assert code == 0
+    assert set(table["channel"]) == {"taobao", "wechat"}
+
+
+def test_monthly_labels_are_month_starts(tmp_path, tiny_sales):
+    path = tmp_path / "m.csv"
+    tiny_sales.to_csv(path, index=False)
+    out = tmp_path / "bt.csv"
+    code = main(["backtest", "--sales", str(path), "--freq", "MS", "--horizon", "2",
+                 "--folds", "2", "--output", str(out)])
+    assert code == 0
+    dates = pd.to_datetime(pd.read_csv(out)["date"])
+    assert (dates.dt.day == 1).all()
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "empty"),
+        (b"date,region,product,quantity\n", "no rows"),
+        (b"date,region,product\n2024-01-01,a,b\n", "quantity"),
+    ],
+)
+def test_fatal_input_problems_are_one_line_errors(tmp_path, capsys, content, message):
+    path = tmp_path / "bad.csv"
+    path.write_bytes(content)
+    code, out, _ = _run(tmp_path, path)
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 1
+    assert err[-1].startswith("error: ") and message in err[-1]
+    assert not any("Traceback" in line for line in err)
+    assert not out.exists()
+
+
+def test_bad_arguments_exit_with_usage_error(tmp_path, tiny_sales_csv):
+    assert main(["backtest", "--sales", str(tiny_sales_csv), "--output", "x.csv",
+                 "--horizon", "0"]) == 2
+    assert main(["backtest", "--sales", str(tiny_sales_csv), "--output", "x.csv",
+                 "--freq", "fortnightly"]) == 2
