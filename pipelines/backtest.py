@@ -5,7 +5,14 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from pipelines.common import add_model_args, backtest_config, log, progress, read_inputs, series_keys
+from pipelines.common import (
+    add_model_args,
+    backtest_config,
+    log,
+    progress,
+    read_inputs,
+    series_keys,
+)
 from pipelines.io import write_csv, write_json
 from recommender.training import backtest_table, build_panel, metrics_document, run_demand
 
@@ -46,8 +53,11 @@ def run(args: argparse.Namespace) -> int:
         inputs.ingest.sales, config.freq, series_keys(args), inputs.regions, inputs.products
     )
     log.info(
-        "backtest: %d series, %d periods, %d folds of %d", panel.long["unique_id"].nunique(),
-        panel.long["ds"].nunique(), config.folds, config.horizon,
+        "backtest: %d series, %d periods, %d folds of %d",
+        panel.long["unique_id"].nunique(),
+        panel.long["ds"].nunique(),
+        config.folds,
+        config.horizon,
     )
     demand = run_demand(panel, config, fit_final=False, progress=progress)
     write_csv(backtest_table(demand).round({"forecast": 4, "lo": 4, "hi": 4}), args.output)
@@ -57,6 +67,8 @@ def run(args: argparse.Namespace) -> int:
     overall = doc["overall"]
     for name in ("forecast", "lgb", "seasonal_naive", "ets", "theta", "ets_theta"):
         m = overall[name]
-        print(f"{name:15s} WAPE {m['wape']:.3f}  MASE {m['mase']:.3f}  coverage {m['coverage']:.2f}")
+        print(
+            f"{name:15s} WAPE {m['wape']:.3f}  MASE {m['mase']:.3f}  coverage {m['coverage']:.2f}"
+        )
     print(f"forecasts: {args.output}" + (f"  metrics: {args.metrics}" if args.metrics else ""))
     return 0

@@ -14,9 +14,9 @@ from recommender.config import DEMO_DATA_DIR, settings
 from recommender.contract import PRODUCT, REGION
 from recommender.errors import DataError
 from recommender.ingest import IngestResult, load_products, load_regions, validate_sales
+from recommender.periods import validate_freq
 from recommender.pii import pii_key_from_env
 from recommender.readers import read_table
-from recommender.periods import validate_freq
 
 log = logging.getLogger("xingnong")
 
@@ -53,19 +53,26 @@ def add_model_args(parser: argparse.ArgumentParser, *, horizon: int | None = Non
     """
     defaults = settings().forecast
     parser.add_argument(
-        "--freq", type=frequency, default=defaults.freq,
+        "--freq",
+        type=frequency,
+        default=defaults.freq,
         help="pandas offset alias of the periods: W-SUN (weeks ending Sunday), MS (months)",
     )
     parser.add_argument(
-        "--horizon", type=positive_int, default=horizon or defaults.horizon,
+        "--horizon",
+        type=positive_int,
+        default=horizon or defaults.horizon,
         help="periods to forecast ahead (default: %(default)s)",
     )
     parser.add_argument(
-        "--folds", type=positive_int, default=defaults.folds,
+        "--folds",
+        type=positive_int,
+        default=defaults.folds,
         help="scored backtest windows (default: %(default)s)",
     )
     parser.add_argument(
-        "--by", default="",
+        "--by",
+        default="",
         help="extra columns that split a series, comma-separated (e.g. channel,form)",
     )
 
@@ -102,9 +109,7 @@ class Inputs:
     source: str
 
 
-def read_inputs(
-    sales: Path, regions: Path | None = None, products: Path | None = None
-) -> Inputs:
+def read_inputs(sales: Path, regions: Path | None = None, products: Path | None = None) -> Inputs:
     """Read and validate the sales file and the optional reference tables.
 
     Args:
@@ -126,7 +131,9 @@ def read_inputs(
     )
     log.info(
         "sales: %s rows read, %s accepted, %s quarantined",
-        f"{result.rows_read:,}", f"{result.rows_accepted:,}", f"{result.rows_quarantined:,}",
+        f"{result.rows_read:,}",
+        f"{result.rows_accepted:,}",
+        f"{result.rows_quarantined:,}",
     )
     if result.rows_accepted == 0:
         raise DataError(f"no usable sales rows in {sales} (run 'xingnong validate' for reasons)")

@@ -79,7 +79,11 @@ def write_json(obj: Any, path: str | Path) -> Path:
         The destination path.
     """
     text = json.dumps(_finite(obj), ensure_ascii=False, indent=2, default=str, allow_nan=False)
-    return write_atomic(path, lambda tmp: tmp.write_text(text + "\n", encoding="utf-8"))
+
+    def _write(tmp: Path) -> None:
+        tmp.write_text(text + "\n", encoding="utf-8")
+
+    return write_atomic(path, _write)
 
 
 def write_parquet(frame: pd.DataFrame, path: str | Path) -> Path:

@@ -106,7 +106,10 @@ def train_demand(
     panel = build_panel(inputs.ingest.sales, config.freq, keys, inputs.regions, inputs.products)
     log.info(
         "demand: %d series x %d periods; %d warm-up + %d scored windows of %d",
-        panel.long[UID].nunique(), panel.long[DS].nunique(), config.warmup, config.folds,
+        panel.long[UID].nunique(),
+        panel.long[DS].nunique(),
+        config.warmup,
+        config.folds,
         config.horizon,
     )
     run = run_demand(panel, config, fit_final=True, progress=progress)
@@ -152,7 +155,9 @@ def _track(
             n_series=doc["n_series"], n_periods=doc["n_periods"], source=Path(inputs.source).name
         )
         tracking.log_params(params)
-        tracking.set_tags({"data_digest": run.panel.digest, "beats_baselines": doc["beats_baselines"]})
+        tracking.set_tags(
+            {"data_digest": run.panel.digest, "beats_baselines": doc["beats_baselines"]}
+        )
         for step, fold in enumerate(doc["folds"], start=1):
             tracking.log_metrics(_flat(fold["metrics"]), step=step)
         tracking.log_metrics(_flat(doc["overall"]))

@@ -220,20 +220,22 @@ def evaluate(cv: pd.DataFrame, config: BacktestConfig) -> BacktestResult:
     """
     cutoffs = sorted(cv[CUTOFF].unique())
     scored = cutoffs[-config.folds :]
-    folds, frames, weights = [], [], {}
+    folds: list[dict[str, Any]] = []
+    frames: list[pd.DataFrame] = []
+    weights: dict[str, dict[str, float]] = {}
     for cutoff in scored:
         past = cv[cv[CUTOFF] < cutoff]
         fold = _finish(cv[cv[CUTOFF] == cutoff].copy(), past, config.level)
         weights[str(pd.Timestamp(cutoff).date())] = fold.attrs["weights"]
-        metrics = {m: score(fold, m) for m in SCORED_MODELS}
-        folds.append({"cutoff": str(pd.Timestamp(cutoff).date()), "metrics": metrics})
+        fold_metrics = {m: score(fold, m) for m in SCORED_MODELS}
+        folds.append({"cutoff": str(pd.Timestamp(cutoff).date()), "metrics": fold_metrics})
         frames.append(fold)
     forecasts = pd.concat(frames, ignore_index=True)
     overall = {m: score(forecasts, m) for m in SCORED_MODELS}
     final_weights = choose_weights(_with_members(cv))
     everything = cv.assign(**{BLEND: blend(cv, final_weights)})
     final_bands = ConformalBands.fit(everything, BLEND, config.level)
-    metrics = {"folds": folds, "overall": overall}
+    metrics: dict[str, Any] = {"folds": folds, "overall": overall}
     return BacktestResult(forecasts, metrics, weights, final_weights, final_bands)
 
 

@@ -78,7 +78,7 @@ def complete_panel(panel: pd.DataFrame, freq: str, end: pd.Timestamp | None = No
     last known price forward (never backward).
 
     Args:
-        panel: Long frame with ``unique_id``, ``ds`` (period labels), ``y`` and optionally ``price``.
+        panel: Long frame with ``unique_id``, ``ds`` (period labels), ``y`` and maybe ``price``.
         freq: The alias the labels were made with.
         end: Last period label to extend every series to.
 

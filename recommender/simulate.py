@@ -255,8 +255,12 @@ def _day_of_year(month: int, day: int) -> int:
 
 
 def _season(specs: pd.DataFrame, doy: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per series and week: log seasonal demand factor and how far off-season (0-1); and per
-    series the day of year its crop year starts (its first selling window)."""
+    """Seasonal shape of each series.
+
+    Returns:
+        Per series and week the log seasonal demand factor and how far off-season it is (0-1);
+        per series the day of year its crop year starts (its first selling window).
+    """
     log_factor, off = np.empty(doy.shape), np.empty(doy.shape)
     crop_start = np.empty(len(specs))
     for (product, form), rows in specs.groupby([PRODUCT, FORM], sort=False).indices.items():
@@ -354,7 +358,7 @@ def generate_sales(
         0.35 * off_season + harvest + col["price_trend"] * years + np.log1p(promo)
         + rng.normal(0.0, 0.025, (n, weeks))
     )  # fmt: skip
-    noise = _ar1(rng, groups.max() + 1, weeks, 0.6, 0.08)[groups] + _ar1(rng, n, weeks, 0.3, 0.06)
+    noise = _ar1(rng, groups.max() + 1, weeks, 0.92, 0.04)[groups] + _ar1(rng, n, weeks, 0.3, 0.06)
     log_demand = (
         np.log(col["scale"]) + log_season + col["trend"] * years + growth + log_fest
         + col["elasticity"] * log_price_move + noise

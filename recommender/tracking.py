@@ -25,6 +25,7 @@ import pandas as pd
 from mlflow import MlflowClient
 from mlflow.exceptions import MlflowException
 from mlflow.models import Model
+from mlflow.pyfunc import PythonModel
 
 from recommender import config
 from recommender.bundle import Bundle, bundle_digest, load_bundle, verify_bundle
@@ -597,7 +598,7 @@ def _bundle_dir(model_dir: Path, uri: str) -> Path:
 SERVED_COLUMNS = ("date", "h", "forecast", "lo", "hi", "method")
 
 
-class DemandPyfunc(mlflow.pyfunc.PythonModel):  # type: ignore[misc]
+class DemandPyfunc(PythonModel):
     """Serves a demand bundle's forecast: rows naming series in, their forecast rows out.
 
     The input may hold any of the series columns (``region``, ``product``, ...); rows match

@@ -11,8 +11,19 @@ ARGS = ["--freq", "W-SUN", "--horizon", "4", "--folds", "2"]
 def _run(tmp_path, sales_path, *extra):
     out = tmp_path / "bt.csv"
     metrics = tmp_path / "m.json"
-    code = main(["backtest", "--sales", str(sales_path), *ARGS, "--output", str(out),
-                 "--metrics", str(metrics), *extra])
+    code = main(
+        [
+            "backtest",
+            "--sales",
+            str(sales_path),
+            *ARGS,
+            "--output",
+            str(out),
+            "--metrics",
+            str(metrics),
+            *extra,
+        ]
+    )
     return code, out, metrics
 
 
@@ -69,8 +80,21 @@ def test_monthly_labels_are_month_starts(tmp_path, tiny_sales):
     path = tmp_path / "m.csv"
     tiny_sales.to_csv(path, index=False)
     out = tmp_path / "bt.csv"
-    code = main(["backtest", "--sales", str(path), "--freq", "MS", "--horizon", "2",
-                 "--folds", "2", "--output", str(out)])
+    code = main(
+        [
+            "backtest",
+            "--sales",
+            str(path),
+            "--freq",
+            "MS",
+            "--horizon",
+            "2",
+            "--folds",
+            "2",
+            "--output",
+            str(out),
+        ]
+    )
     assert code == 0
     dates = pd.to_datetime(pd.read_csv(out)["date"])
     assert (dates.dt.day == 1).all()
@@ -96,7 +120,21 @@ def test_fatal_input_problems_are_one_line_errors(tmp_path, capsys, content, mes
 
 
 def test_bad_arguments_exit_with_usage_error(tmp_path, tiny_sales_csv):
-    assert main(["backtest", "--sales", str(tiny_sales_csv), "--output", "x.csv",
-                 "--horizon", "0"]) == 2
-    assert main(["backtest", "--sales", str(tiny_sales_csv), "--output", "x.csv",
-                 "--freq", "fortnightly"]) == 2
+    assert (
+        main(["backtest", "--sales", str(tiny_sales_csv), "--output", "x.csv", "--horizon", "0"])
+        == 2
+    )
+    assert (
+        main(
+            [
+                "backtest",
+                "--sales",
+                str(tiny_sales_csv),
+                "--output",
+                "x.csv",
+                "--freq",
+                "fortnightly",
+            ]
+        )
+        == 2
+    )

@@ -16,8 +16,9 @@ SMALL = ["--freq", "W-SUN", "--horizon", "4", "--folds", "2"]
 @pytest.fixture
 def trained(tmp_path, tiny_sales_csv):
     bundle = tmp_path / "models" / "demand"
-    code = main(["train", "demand", "--sales", str(tiny_sales_csv), "--bundle", str(bundle),
-                 *SMALL])
+    code = main(
+        ["train", "demand", "--sales", str(tiny_sales_csv), "--bundle", str(bundle), *SMALL]
+    )
     return code, bundle
 
 
@@ -78,8 +79,7 @@ def test_the_registered_model_serves_forecasts_through_pyfunc(trained):
     model = mlflow.pyfunc.load_model("models:/xingnong-demand/1")
     out = model.predict(pd.DataFrame({"region": ["county0"], "product": ["prod0"]}))
     # then it answers with that series' forecast rows
-    assert list(out.columns) == ["region", "product", "date", "h", "forecast", "lo", "hi",
-                                 "method"]
+    assert list(out.columns) == ["region", "product", "date", "h", "forecast", "lo", "hi", "method"]
     assert len(out) == 4
     assert set(out["region"]) == {"county0"} and set(out["product"]) == {"prod0"}
     assert (out["forecast"] >= 0).all()

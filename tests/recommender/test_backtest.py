@@ -16,8 +16,7 @@ from recommender.training import build_panel
 CONFIG = BacktestConfig(
     freq="W-SUN", horizon=4, folds=2, warmup=1, params=BoosterParams(num_boost_round=30)
 )
-MODEL_COLUMNS = ["forecast", "forecast_lo", "forecast_hi", "lgb", "ets", "theta",
-                 "seasonal_naive"]
+MODEL_COLUMNS = ["forecast", "forecast_lo", "forecast_hi", "lgb", "ets", "theta", "seasonal_naive"]
 
 
 @pytest.fixture
@@ -36,8 +35,11 @@ def test_window_cutoffs_are_back_to_back_and_end_at_the_last_period():
     # when three windows of four weeks are laid out
     cutoffs = window_cutoffs(last, 3, 4, "W-SUN")
     # then they are four weeks apart and the last window ends at the last period
-    assert cutoffs == [pd.Timestamp("2025-04-06"), pd.Timestamp("2025-05-04"),
-                       pd.Timestamp("2025-06-01")]
+    assert cutoffs == [
+        pd.Timestamp("2025-04-06"),
+        pd.Timestamp("2025-05-04"),
+        pd.Timestamp("2025-06-01"),
+    ]
     assert cutoffs[-1] + pd.Timedelta(weeks=4) == last
 
 
@@ -87,8 +89,9 @@ def test_changing_the_future_does_not_move_a_folds_forecasts(panel):
 def test_deleting_the_future_does_not_move_a_windows_forecasts(panel):
     # given one window forecast from the full panel
     cutoff = panel.long["ds"].max() - pd.Timedelta(weeks=8)
-    full = forecast_window(panel.long[panel.long["ds"] <= cutoff], panel.statics,
-                           panel.categorical, CONFIG)
+    full = forecast_window(
+        panel.long[panel.long["ds"] <= cutoff], panel.statics, panel.categorical, CONFIG
+    )
     # when every row after the cutoff is deleted from the source panel first
     truncated = panel.long[panel.long["ds"] <= cutoff].copy()
     again = forecast_window(truncated, panel.statics, panel.categorical, CONFIG)
@@ -116,12 +119,17 @@ def test_short_series_get_a_fallback_forecast_and_are_marked(panel):
 
 def test_score_computes_wape_mase_and_coverage():
     # given two series with known errors
-    frame = pd.DataFrame({
-        "unique_id": ["a", "a", "b", "b"], CUTOFF: pd.Timestamp("2024-01-07"),
-        "y": [10.0, 10.0, 0.0, 20.0], "m": [8.0, 12.0, 0.0, 10.0],
-        "m_lo": [5.0, 11.0, 0.0, 5.0], "m_hi": [15.0, 13.0, 1.0, 15.0],
-        "mase_scale": [2.0, 2.0, 5.0, 5.0],
-    })
+    frame = pd.DataFrame(
+        {
+            "unique_id": ["a", "a", "b", "b"],
+            CUTOFF: pd.Timestamp("2024-01-07"),
+            "y": [10.0, 10.0, 0.0, 20.0],
+            "m": [8.0, 12.0, 0.0, 10.0],
+            "m_lo": [5.0, 11.0, 0.0, 5.0],
+            "m_hi": [15.0, 13.0, 1.0, 15.0],
+            "mase_scale": [2.0, 2.0, 5.0, 5.0],
+        }
+    )
     s = score(frame, "m")
     # then WAPE = 14 / 40, MASE = mean(2/2, 5/5), coverage = 2 of 4 inside
     assert s["wape"] == pytest.approx(14 / 40)

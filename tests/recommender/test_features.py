@@ -15,8 +15,14 @@ def _panel(n: int = 80, seed: int = 0) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
     ds = pd.date_range("2023-01-01", periods=n, freq="W-SUN")
     frames = [
-        pd.DataFrame({"unique_id": uid, "ds": ds, "y": rng.poisson(lam, n).astype(float),
-                      "price": 10 + rng.normal(0, 1, n)})
+        pd.DataFrame(
+            {
+                "unique_id": uid,
+                "ds": ds,
+                "y": rng.poisson(lam, n).astype(float),
+                "price": 10 + rng.normal(0, 1, n),
+            }
+        )
         for uid, lam in (("a", 5), ("b", 50))
     ]
     return pd.concat(frames, ignore_index=True)
@@ -26,8 +32,12 @@ def test_complete_panel_fills_gaps_with_zero_and_carries_price_forward():
     # given a series with a missing week and one that stops early
     ds = pd.date_range("2024-01-07", periods=4, freq="W-SUN")
     panel = pd.DataFrame(
-        {"unique_id": ["a", "a", "a", "b"], "ds": [ds[0], ds[1], ds[3], ds[0]],
-         "y": [1.0, 2.0, 4.0, 9.0], "price": [5.0, 6.0, 7.0, 3.0]}
+        {
+            "unique_id": ["a", "a", "a", "b"],
+            "ds": [ds[0], ds[1], ds[3], ds[0]],
+            "y": [1.0, 2.0, 4.0, 9.0],
+            "price": [5.0, 6.0, 7.0, 3.0],
+        }
     )
     # when it is completed
     out = complete_panel(panel, "W-SUN")

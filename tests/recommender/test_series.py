@@ -4,11 +4,15 @@ from recommender.series import from_model_frame, static_attributes, to_model_fra
 
 
 def _aggregated():
-    return pd.DataFrame({
-        "region": ["liuba", "liuba", "yuanling"], "product": ["honey", "honey", "tea"],
-        "date": pd.to_datetime(["2024-01-07", "2024-01-14", "2024-01-07"]),
-        "quantity": [3.0, 4.0, 5.0], "price": [60.0, 61.0, 80.0],
-    })
+    return pd.DataFrame(
+        {
+            "region": ["liuba", "liuba", "yuanling"],
+            "product": ["honey", "honey", "tea"],
+            "date": pd.to_datetime(["2024-01-07", "2024-01-14", "2024-01-07"]),
+            "quantity": [3.0, 4.0, 5.0],
+            "price": [60.0, 61.0, 80.0],
+        }
+    )
 
 
 def test_model_frame_round_trips_to_contract_columns():
@@ -22,10 +26,16 @@ def test_model_frame_round_trips_to_contract_columns():
 
 def test_static_attributes_add_hierarchy_and_product_facts():
     _, series = to_model_frame(_aggregated())
-    regions = pd.DataFrame({"region": ["liuba", "yuanling"], "city": ["hanzhong", "huaihua"],
-                            "province": ["shaanxi", "hunan"]})
-    products = pd.DataFrame({"product": ["honey", "tea"], "category": ["honey", "tea"],
-                             "shelf_life_days": [730, 365]})
+    regions = pd.DataFrame(
+        {
+            "region": ["liuba", "yuanling"],
+            "city": ["hanzhong", "huaihua"],
+            "province": ["shaanxi", "hunan"],
+        }
+    )
+    products = pd.DataFrame(
+        {"product": ["honey", "tea"], "category": ["honey", "tea"], "shelf_life_days": [730, 365]}
+    )
     statics, categorical = static_attributes(series, regions, products)
     assert categorical == ("region", "product", "city", "province", "category")
     assert statics.loc["yuanling|tea", "province"] == "hunan"
