@@ -19,9 +19,9 @@ from benchmarks import (
     write_result,
 )
 from benchmarks.apmc import APMC_CSV, FREQ, TODAY, gap_report, load_apmc
-from recommender.backtest import SCORED_MODELS, BacktestConfig, score
+from recommender.backtest import CUTOFF, METHOD, SCORED_MODELS, BacktestConfig, score
 from recommender.config import DEMO_DATA_DIR
-from recommender.contract import DATE, DS, PRODUCT, REGION, UID
+from recommender.contract import DATE, DS, PRODUCT, REGION, UID, Y
 from recommender.ensemble import BLEND
 from recommender.ingest import load_products, load_regions, load_sales, validate_sales
 from recommender.reference import validate_products, validate_regions
@@ -42,6 +42,46 @@ def _rounded(metrics: dict[str, dict[str, float]]) -> dict[str, dict[str, float]
     return {m: {k: round(v, 4) for k, v in vals.items()} for m, vals in metrics.items()}
 
 
+def _volume_bias(run: DemandRun) -> dict[str, dict[str, float]]:
+    """Per fold and model: total forecast over total actual, minus one (+0.25: 25% too high)."""
+    fc = run.result.forecasts
+    out = {}
+    for cutoff, rows in fc.groupby(CUTOFF, sort=True):
+        total = rows[Y].sum()
+        out[str(pd.Timestamp(cutoff).date())] = {
+            m: round(float(rows[m].sum() / total - 1), 4) if total > 0 else float("nan")
+            for m in SCORED_MODELS
+        }
+    return out
+
+
+def _history_classes(run: DemandRun) -> dict[str, dict[str, int]]:
+    """Per fold: series by history class (``short_history`` series get non-seasonal models)."""
+    fc = run.result.forecasts.drop_duplicates([CUTOFF, UID])
+    counts = fc.groupby(CUTOFF, sort=True)[METHOD].value_counts()
+    out: dict[str, dict[str, int]] = {}
+    for (cutoff, method), n in counts.items():
+        out.setdefault(str(pd.Timestamp(cutoff).date()), {})[str(method)] = int(n)
+    return out
+
+
+def _error_concentration(run: DemandRun, top: int = 5) -> list[dict[str, Any]]:
+    """The series with the largest blend absolute error, with their shares of error and volume."""
+    fc = run.result.forecasts
+    err = (fc[Y] - fc[BLEND]).abs()
+    per = pd.DataFrame({"err": err, "y": fc[Y], UID: fc[UID]}).groupby(UID).sum()
+    per = per.sort_values("err", ascending=False).head(top)
+    total_err, total_y = float(err.sum()), float(fc[Y].sum())
+    return [
+        {
+            "series": str(uid),
+            "share_of_blend_abs_error": round(float(r["err"]) / total_err, 4),
+            "share_of_actuals": round(float(r["y"]) / total_y, 4),
+        }
+        for uid, r in per.iterrows()
+    ]
+
+
 def _accuracy_figures(run: DemandRun, seconds: float) -> dict[str, Any]:
     """Overall and per-fold metrics per model, blend weights and run facts."""
     doc = metrics_document(run)
@@ -51,6 +91,8 @@ def _accuracy_figures(run: DemandRun, seconds: float) -> dict[str, Any]:
         "data_digest": doc["data_digest"],
         "overall": _rounded(doc["overall"]),
         "folds": [{"cutoff": f["cutoff"], "metrics": _rounded(f["metrics"])} for f in doc["folds"]],
+        "volume_bias_per_fold": _volume_bias(run),
+        "history_classes_per_fold": _history_classes(run),
         "fold_weights": doc["weights"],
         "final_weights": doc["final_weights"],
         "series_marks": {k: len(v) for k, v in doc["series_marks"].items()},
@@ -75,6 +117,9 @@ def _print_metrics(figures: dict[str, Any]) -> None:
         ]
         rows.append([m, *cells])
     print_table(rows, header)
+    print("per fold: volume bias (total forecast / total actual - 1)")
+    bias = figures["volume_bias_per_fold"]
+    print_table([[m, *(f"{b[m]:+.2f}" for b in bias.values())] for m in SCORED_MODELS], header)
 
 
 def _print_overall(overall: dict[str, dict[str, float]]) -> None:
@@ -213,6 +258,7 @@ def run_accuracy_apmc(quick: bool, results: Path) -> dict[str, Any]:
     figures = _accuracy_figures(run, seconds)
     figures["gaps"] = gaps
     figures["observed_months_only"] = _observed_only(run, apmc.sales)
+    figures["largest_error_series"] = _error_concentration(run)
     overall = figures["overall"]
     blend = overall[BLEND]["wape"]
     best_name = min(("seasonal_naive", "ets"), key=lambda m: overall[m]["wape"])
@@ -225,6 +271,14 @@ def run_accuracy_apmc(quick: bool, results: Path) -> dict[str, Any]:
     seen = figures["observed_months_only"]["overall"]
     print("observed months only (gap months left out of the scoring)")
     _print_overall(seen)
+    print("largest blend errors")
+    print_table(
+        [
+            [e["series"], e["share_of_blend_abs_error"], e["share_of_actuals"]]
+            for e in figures["largest_error_series"]
+        ],
+        ["series", "share of error", "share of actuals"],
+    )
     print_bars(bars, enforced=not quick)
     ingest = apmc.ingest
     settings = {

@@ -53,7 +53,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """A frame as the project's CSV bytes: UTF-8, ISO dates, ``\\n`` line ends, no index.
+    """A frame as the project's CSV bytes: UTF-8, ISO dates, LF line ends, no index.
 
     Args:
         frame: The table to encode.
@@ -67,17 +67,16 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
 
 def _write_atomic(path: Path, payload: bytes) -> None:
     """Write ``payload`` to ``path`` through a temporary file in the same folder and a rename."""
-    handle = tempfile.NamedTemporaryFile(
-        dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False
-    )
+    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with handle:
+        os.chmod(tmp_name, 0o644)  # mkstemp makes it owner-only
+        with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(handle.name, path)
+        os.replace(tmp_name, path)
     except BaseException:
-        Path(handle.name).unlink(missing_ok=True)
+        Path(tmp_name).unlink(missing_ok=True)
         raise
 
 

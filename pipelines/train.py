@@ -173,6 +173,7 @@ def _track(
             registered_name=REGISTERED_DEMAND_MODEL,
             champion=bool(doc["beats_baselines"]),
             python_model=PYFUNC_FILE,
+            input_example=run.panel.series.head(2).reset_index(drop=True),
         )
     verdict = "champion" if doc["beats_baselines"] else "not champion (baselines not beaten)"
     log.info("MLflow: registered %s version %s, %s", REGISTERED_DEMAND_MODEL, version, verdict)

@@ -107,7 +107,10 @@ def _fallback_main_day(key: str, year: int) -> dt.date:
         "dragon_boat": lunisolar.dragon_boat_date,
         "mid_autumn": lunisolar.mid_autumn_date,
     }[key]
-    return method(year)[0]
+    day = method(year)[0]
+    if day is None:
+        raise ValueError(f"the lunisolar calendar has no {key} date for {year}")
+    return day
 
 
 def _official_window(day: dt.date, cn: holidays.HolidayBase) -> tuple[dt.date, dt.date]:
@@ -199,7 +202,8 @@ def _window_arrays(first: int, last: int) -> dict[str, tuple[np.ndarray, np.ndar
     arrays = {}
     for key in FESTIVAL_KEYS:
         part = table[table["festival"] == key].sort_values("start")
-        arrays[key] = (part["start"].to_numpy().view("i8"), part["end"].to_numpy().view("i8"))
+        starts = part["start"].to_numpy(dtype="datetime64[ns]").view("i8")
+        arrays[key] = (starts, part["end"].to_numpy(dtype="datetime64[ns]").view("i8"))
     return arrays
 
 

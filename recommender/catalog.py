@@ -1,8 +1,9 @@
-"""Real regions and products of the demo data: names, hierarchy, and what each county grows."""
+"""The demo world: real regions and products (facts) and the simulated market (assumptions)."""
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from typing import NamedTuple
 
 import pandas as pd
 
@@ -181,6 +182,88 @@ SEASONS: dict[str, Season] = {
     "honey": Season((((6, 15), (10, 31)),), 0.7),
     "potato": Season((((7, 20), (3, 31)),), 0.3),
 }
+
+
+# --- Simulation assumptions (NOT facts): the market the demo sales are drawn from. ----------
+# Prices are yuan/kg of the product's base form; packs are kg per order. A later issue plants
+# opportunities by changing these tables or the spec table built from them.
+
+CHANNELS: tuple[str, ...] = ("taobao", "pinduoduo", "douyin_live", "wechat", "offline")
+ONLINE_CHANNELS: tuple[str, ...] = ("taobao", "pinduoduo", "douyin_live")
+
+
+class FormTraits(NamedTuple):
+    """How a processing form sells (simulation assumption)."""
+
+    price: float  # price per kg relative to the fresh product
+    pack_kg: float  # kg per order; <= 0 means -pack_kg times the product's pack
+    elasticity: float  # price elasticity of demand
+    seasonality: float  # how strongly the harvest season shapes sales (0-1)
+    weight: float  # typical share of the product's sales
+
+
+class ChannelTraits(NamedTuple):
+    """How a sales channel sells (simulation assumption)."""
+
+    price: float  # price level relative to taobao
+    growth: float  # log growth per year (douyin_live follows a ramp instead)
+    weight: float  # typical share of sales
+    pack: float  # order size multiplier (offline sells crates)
+
+
+BASE_PRICE = {"apple": 8, "kiwifruit": 12, "navel_orange": 9, "ponkan": 6, "tangerine": 7,
+          "rock_sugar_orange": 9, "cherry": 40, "persimmon": 8, "tea": 300, "rice": 8,
+          "walnut": 30, "chili": 8, "shiitake": 16, "black_fungus": 90, "honey": 80,
+          "potato": 3}  # fmt: skip
+PACK_KG = {"apple": 5, "kiwifruit": 3, "navel_orange": 5, "ponkan": 5, "tangerine": 5,
+         "rock_sugar_orange": 5, "cherry": 1, "persimmon": 2.5, "tea": 0.25, "rice": 5,
+         "walnut": 2.5, "chili": 1, "shiitake": 1, "black_fungus": 0.5, "honey": 1,
+         "potato": 10}  # fmt: skip
+DRIED_PRICE_FACTOR = {"kiwifruit": 8.0, "shiitake": 5.0, "chili": 4.0, "persimmon": 3.5}
+FORM_TRAITS = {
+    "fresh": FormTraits(1.0, -1.0, -1.4, 1.0, 1.0),
+    "graded_packed": FormTraits(1.3, -1.0, -1.1, 1.0, 0.7),
+    "gift_box": FormTraits(2.0, -0.6, -0.7, 0.85, 0.35),
+    "dried": FormTraits(1.0, 0.5, -1.0, 0.2, 0.3),
+    "juice": FormTraits(2.5, 3.0, -1.2, 0.25, 0.35),
+}
+CHANNEL_TRAITS = {
+    "taobao": ChannelTraits(1.0, 0.0, 1.0, 1.0),
+    "pinduoduo": ChannelTraits(0.88, 0.12, 0.8, 1.0),
+    "douyin_live": ChannelTraits(0.95, 0.0, 0.9, 1.0),
+    "wechat": ChannelTraits(1.1, 0.05, 0.4, 1.0),
+    "offline": ChannelTraits(0.8, -0.06, 0.9, 4.0),
+}
+FORM_CHANNELS = {
+    "fresh": ("taobao", "pinduoduo", "douyin_live", "offline"),
+    "graded_packed": CHANNELS,
+    "gift_box": ("taobao", "douyin_live", "wechat", "offline"),
+    "dried": ("taobao", "pinduoduo", "douyin_live", "offline"),
+    "juice": ("taobao", "pinduoduo", "offline"),
+}
+# Festival demand effects (log uplift) by channel, form and product category; added together.
+_ONLINE_FESTIVAL_EFFECTS = {
+    "nianhuo": 0.3,
+    "spring_festival": -1.0,  # couriers stop over the holiday
+    "jd_618": 0.35,
+    "double_11": 0.55,
+    "double_12": 0.2,
+}
+FESTIVAL_EFFECTS_BY_CHANNEL = {
+    **{c: _ONLINE_FESTIVAL_EFFECTS for c in ONLINE_CHANNELS},
+    "wechat": {"nianhuo": 0.4, "spring_festival": -0.6, "mid_autumn": 0.2},
+    "offline": {"spring_festival": 0.3, "national_day": 0.25, "labour_day": 0.15},
+}
+FESTIVAL_EFFECTS_BY_FORM = {
+    "fresh": {"nianhuo": 0.2, "mid_autumn": 0.15},
+    "graded_packed": {"nianhuo": 0.25, "mid_autumn": 0.3},
+    "gift_box": {"mid_autumn": 1.0, "nianhuo": 0.8, "dragon_boat": 0.25, "national_day": 0.2},
+    "dried": {"nianhuo": 0.5},
+    "juice": {"nianhuo": 0.2},
+}
+FESTIVAL_EFFECTS_BY_CATEGORY = {"tea": {"qingming": 0.5}}  # pre-Qingming new tea (明前茶)
+LEAD_FESTIVALS = ("mid_autumn", "qingming", "dragon_boat")  # bought 1-2 weeks ahead
+PROMO_DISCOUNT = {"jd_618": 0.10, "double_11": 0.15, "double_12": 0.08, "nianhuo": 0.05}
 
 
 def season_of(product: str, form: str) -> Season:

@@ -3,20 +3,32 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 
 from recommender import catalog
 from recommender.calendar import calendar_features
+from recommender.catalog import (
+    BASE_PRICE,
+    CHANNEL_TRAITS,
+    CHANNELS,
+    DRIED_PRICE_FACTOR,
+    FESTIVAL_EFFECTS_BY_CATEGORY,
+    FESTIVAL_EFFECTS_BY_CHANNEL,
+    FESTIVAL_EFFECTS_BY_FORM,
+    FORM_CHANNELS,
+    FORM_TRAITS,
+    LEAD_FESTIVALS,
+    ONLINE_CHANNELS,
+    PACK_KG,
+    PROMO_DISCOUNT,
+)
 from recommender.contract import CHANNEL, DATE, FORM, PRICE, PRODUCT, QUANTITY, REGION
 from recommender.periods import period_label
 
 FREQ = "W-SUN"
-CHANNELS: tuple[str, ...] = ("taobao", "pinduoduo", "douyin_live", "wechat", "offline")
 SALES_COLUMNS: tuple[str, ...] = (DATE, REGION, PRODUCT, CHANNEL, FORM, QUANTITY, PRICE)
-ONLINE = ("taobao", "pinduoduo", "douyin_live")
 
 
 @dataclass(frozen=True)
@@ -34,70 +46,6 @@ class DemoData:
     products: pd.DataFrame
 
 
-class _FormTraits(NamedTuple):
-    price: float  # price per kg relative to the fresh product
-    pack_kg: float  # kg per order; <= 0 means -pack_kg times the product's pack
-    elasticity: float  # price elasticity of demand
-    seasonality: float  # how strongly the harvest season shapes sales (0-1)
-    weight: float  # typical share of the product's sales
-
-
-class _ChannelTraits(NamedTuple):
-    price: float  # price level relative to taobao
-    growth: float  # log growth per year (douyin_live follows a ramp instead)
-    weight: float  # typical share of sales
-    pack: float  # order size multiplier (offline sells crates)
-
-
-# Simulation assumptions (not facts): prices in yuan/kg of the base form, kg per order.
-_PRICE = {"apple": 8, "kiwifruit": 12, "navel_orange": 9, "ponkan": 6, "tangerine": 7,
-          "rock_sugar_orange": 9, "cherry": 40, "persimmon": 8, "tea": 300, "rice": 8,
-          "walnut": 30, "chili": 8, "shiitake": 16, "black_fungus": 90, "honey": 80,
-          "potato": 3}  # fmt: skip
-_PACK = {"apple": 5, "kiwifruit": 3, "navel_orange": 5, "ponkan": 5, "tangerine": 5,
-         "rock_sugar_orange": 5, "cherry": 1, "persimmon": 2.5, "tea": 0.25, "rice": 5,
-         "walnut": 2.5, "chili": 1, "shiitake": 1, "black_fungus": 0.5, "honey": 1,
-         "potato": 10}  # fmt: skip
-_DRIED_PRICE = {"kiwifruit": 8.0, "shiitake": 5.0, "chili": 4.0, "persimmon": 3.5}
-_FORMS = {
-    "fresh": _FormTraits(1.0, -1.0, -1.4, 1.0, 1.0),
-    "graded_packed": _FormTraits(1.3, -1.0, -1.1, 1.0, 0.7),
-    "gift_box": _FormTraits(2.0, -0.6, -0.7, 0.85, 0.35),
-    "dried": _FormTraits(1.0, 0.5, -1.0, 0.2, 0.3),
-    "juice": _FormTraits(2.5, 3.0, -1.2, 0.25, 0.2),
-}
-_CHANNELS = {
-    "taobao": _ChannelTraits(1.0, 0.0, 1.0, 1.0),
-    "pinduoduo": _ChannelTraits(0.88, 0.12, 0.8, 1.0),
-    "douyin_live": _ChannelTraits(0.95, 0.0, 0.9, 1.0),
-    "wechat": _ChannelTraits(1.1, 0.05, 0.4, 1.0),
-    "offline": _ChannelTraits(0.8, -0.06, 0.9, 4.0),
-}
-_FORM_CHANNELS = {
-    "fresh": ("taobao", "pinduoduo", "douyin_live", "offline"),
-    "graded_packed": CHANNELS,
-    "gift_box": ("taobao", "douyin_live", "wechat", "offline"),
-    "dried": ("taobao", "pinduoduo", "douyin_live", "offline"),
-    "juice": ("taobao", "pinduoduo", "offline"),
-}
-# Festival demand effects (log uplift) by channel, form and product category; added together.
-_ONLINE_FEST = {"nianhuo": 0.3, "spring_festival": -1.0, "jd_618": 0.35, "double_11": 0.55,
-                "double_12": 0.2}  # fmt: skip
-_FEST_BY_CHANNEL = {
-    **{c: _ONLINE_FEST for c in ONLINE},
-    "wechat": {"nianhuo": 0.4, "spring_festival": -0.6, "mid_autumn": 0.2},
-    "offline": {"spring_festival": 0.3, "national_day": 0.25, "labour_day": 0.15},
-}
-_FEST_BY_FORM = {
-    "fresh": {"nianhuo": 0.2, "mid_autumn": 0.15},
-    "graded_packed": {"nianhuo": 0.25, "mid_autumn": 0.3},
-    "gift_box": {"mid_autumn": 1.0, "nianhuo": 0.8, "dragon_boat": 0.25, "national_day": 0.2},
-    "dried": {"nianhuo": 0.5},
-    "juice": {"nianhuo": 0.2},
-}
-_FEST_BY_CATEGORY = {"tea": {"qingming": 0.5}}  # pre-Qingming new tea (明前茶)
-_LEAD_FESTIVALS = ("mid_autumn", "qingming", "dragon_boat")  # bought 1-2 weeks ahead
-_PROMO = {"jd_618": 0.10, "double_11": 0.15, "double_12": 0.08, "nianhuo": 0.05}
 _CATEGORY = {p.product: p.category for p in catalog.PRODUCTS}
 
 
@@ -106,14 +54,16 @@ def _log_uniform(rng: np.random.Generator, low: float, high: float) -> float:
 
 
 def _pack_kg(product: str, form: str, channel: str) -> float:
-    pack = _FORMS[form].pack_kg
-    kg = -pack * _PACK[product] if pack <= 0 else pack
-    return max(kg, 0.1) * _CHANNELS[channel].pack
+    pack = FORM_TRAITS[form].pack_kg
+    kg = -pack * PACK_KG[product] if pack <= 0 else pack
+    return max(kg, 0.1) * CHANNEL_TRAITS[channel].pack
 
 
 def _ref_price(product: str, form: str, channel: str, premium: float) -> float:
-    form_factor = _DRIED_PRICE.get(product, 1.0) if form == "dried" else _FORMS[form].price
-    return _PRICE[product] * form_factor * _CHANNELS[channel].price * premium
+    form_factor = (
+        DRIED_PRICE_FACTOR.get(product, 1.0) if form == "dried" else FORM_TRAITS[form].price
+    )
+    return BASE_PRICE[product] * form_factor * CHANNEL_TRAITS[channel].price * premium
 
 
 def _base_traits(rng: np.random.Generator, signature: bool) -> dict[str, float]:
@@ -144,22 +94,23 @@ def _combos(
         "wechat": 0.65 if signature or category in {"tea", "bee_product", "nut"} else 0.35,
     }
     channels = [c for c in CHANNELS if rng.random() < p_channel[c]] or ["taobao", "offline"]
-    forms = catalog.PRODUCT_FORMS[product]
-    forms = [forms[0], *(f for f in forms[1:] if rng.random() < (0.8 if signature else 0.45))]
+    options = catalog.PRODUCT_FORMS[product]
+    forms = [options[0], *(f for f in options[1:] if rng.random() < (0.8 if signature else 0.45))]
     if sparse:
         channels, forms = channels[:2], forms[:1]
     mix = []
     for form in forms:
         for channel in channels:
-            if channel in _FORM_CHANNELS[form]:
-                online = maturity if channel in ONLINE else 1.0
-                weight = _FORMS[form].weight * _CHANNELS[channel].weight * online
+            if channel in FORM_CHANNELS[form]:
+                online = maturity if channel in ONLINE_CHANNELS else 1.0
+                weight = FORM_TRAITS[form].weight * CHANNEL_TRAITS[channel].weight * online
                 mix.append((channel, form, weight * rng.lognormal(0.0, 0.35)))
     if not mix:
         form = forms[0]
-        mix = [(_FORM_CHANNELS[form][0], form, 1.0)]
+        mix = [(FORM_CHANNELS[form][0], form, 1.0)]
     total = sum(w for _, _, w in mix)
-    kept = sorted((m for m in mix if m[2] / total >= 0.04), key=lambda m: -m[2])[:6]
+    cap = 8 if signature else 6
+    kept = sorted((m for m in mix if m[2] / total >= 0.04), key=lambda m: -m[2])[:cap]
     kept_total = sum(w for _, _, w in kept)
     return [(c, f, w / kept_total) for c, f, w in kept]
 
@@ -174,11 +125,11 @@ def _spec_row(
         "scale": base["scale"] * share,
         "trend": base["trend"] + rng.normal(0.0, 0.05),
         "price_trend": rng.normal(0.0, 0.02),
-        "elasticity": _FORMS[form].elasticity * rng.uniform(0.8, 1.2),
+        "elasticity": FORM_TRAITS[form].elasticity * rng.uniform(0.8, 1.2),
         "ref_price": _ref_price(product, form, channel, base["premium"]),
         "pack_kg": _pack_kg(product, form, channel),
         "dispersion": rng.uniform(8.0, 25.0),
-        "growth": _CHANNELS[channel].growth + rng.normal(0.0, 0.03),
+        "growth": CHANNEL_TRAITS[channel].growth + rng.normal(0.0, 0.03),
         "ramp_mid": ramp_mid if channel == "douyin_live" else np.nan,
     }  # fmt: skip
 
@@ -199,11 +150,12 @@ def demo_specs(seed: int = 7) -> pd.DataFrame:
     """
     rng = np.random.default_rng([seed, 1])
     rows = []
+    group = 0
     for county, products in catalog.COUNTY_PRODUCTS.items():
         maturity, ramp_mid = rng.uniform(0.6, 1.4), rng.uniform(0.5, 2.5)
         for rank, product in enumerate(products):
             base = _base_traits(rng, rank == 0)
-            group = len({(r[REGION], r[PRODUCT]) for r in rows})
+            group += 1
             mix = _combos(rng, product, rank == 0, bool(base["sparse"]), maturity)
             for channel, form, share in mix:
                 rows.append(
@@ -234,7 +186,7 @@ def panel_specs(n_series: int, seed: int) -> pd.DataFrame:
         region = county if copy == 0 else f"{county}_{copy:03d}"
         base = _base_traits(rng, signature)
         form = catalog.PRODUCT_FORMS[product][0]
-        channel = str(rng.choice(_FORM_CHANNELS[form]))
+        channel = str(rng.choice(FORM_CHANNELS[form]))
         rows.append(
             _spec_row(rng, i, region, product, channel, form, 1.0, base, rng.uniform(0.5, 2.5))
         )
@@ -270,7 +222,7 @@ def _season(specs: pd.DataFrame, doy: np.ndarray) -> tuple[np.ndarray, np.ndarra
         for first, last in season.windows:
             window = _in_window(day, _day_of_year(*first), _day_of_year(*last))
             member = np.maximum(member, window)
-        strength = _FORMS[form].seasonality
+        strength = FORM_TRAITS[form].seasonality
         log_factor[rows] = strength * np.log(season.floor + (1 - season.floor) * member)
         off[rows] = strength * (1.0 - member)
         crop_start[rows] = _day_of_year(*season.windows[0][0])
@@ -284,7 +236,7 @@ def _festival_kernels(labels: pd.DatetimeIndex) -> dict[str, np.ndarray]:
     for key in ("nianhuo", "spring_festival", "qingming", "labour_day", "dragon_boat",
                 "mid_autumn", "national_day", "jd_618", "double_11", "double_12"):  # fmt: skip
         hit = features[f"fest_{key}"].to_numpy(dtype=float)
-        if key in _LEAD_FESTIVALS:
+        if key in LEAD_FESTIVALS:
             ahead1, ahead2 = np.append(hit[1:], 0.0), np.append(hit[2:], [0.0, 0.0])
             hit = np.maximum.reduce([hit, 0.8 * ahead1, 0.5 * ahead2])
         kernels[key] = hit
@@ -338,16 +290,16 @@ def generate_sales(
     kernels = _festival_kernels(labels)
     log_fest = np.zeros((n, weeks))
     promo = np.zeros((n, weeks))
-    online = np.isin(col[CHANNEL], ONLINE)
+    online = np.isin(col[CHANNEL], ONLINE_CHANNELS)
     for key, kernel in kernels.items():
         effect = [
-            _FEST_BY_CHANNEL[c].get(key, 0.0)
-            + _FEST_BY_FORM[f].get(key, 0.0)
-            + _FEST_BY_CATEGORY.get(_CATEGORY[p], {}).get(key, 0.0)
+            FESTIVAL_EFFECTS_BY_CHANNEL[c].get(key, 0.0)
+            + FESTIVAL_EFFECTS_BY_FORM[f].get(key, 0.0)
+            + FESTIVAL_EFFECTS_BY_CATEGORY.get(_CATEGORY[p], {}).get(key, 0.0)
             for c, f, p in zip(specs[CHANNEL], specs[FORM], specs[PRODUCT], strict=True)
         ]
         log_fest += np.asarray(effect)[:, None] * kernel[None, :]
-        promo -= _PROMO.get(key, 0.0) * online * (kernel[None, :] > 0.99)
+        promo -= PROMO_DISCOUNT.get(key, 0.0) * online * (kernel[None, :] > 0.99)
     random_promo = (rng.random((n, weeks)) < 0.03) & (col[CHANNEL] != "offline")
     promo -= random_promo * rng.uniform(0.12, 0.25, (n, weeks))
 
@@ -358,7 +310,7 @@ def generate_sales(
         0.35 * off_season + harvest + col["price_trend"] * years + np.log1p(promo)
         + rng.normal(0.0, 0.025, (n, weeks))
     )  # fmt: skip
-    noise = _ar1(rng, groups.max() + 1, weeks, 0.92, 0.04)[groups] + _ar1(rng, n, weeks, 0.3, 0.06)
+    noise = _ar1(rng, groups.max() + 1, weeks, 0.6, 0.08)[groups] + _ar1(rng, n, weeks, 0.3, 0.06)
     log_demand = (
         np.log(col["scale"]) + log_season + col["trend"] * years + growth + log_fest
         + col["elasticity"] * log_price_move + noise

@@ -83,3 +83,70 @@ def test_the_registered_model_serves_forecasts_through_pyfunc(trained):
     assert len(out) == 4
     assert set(out["region"]) == {"county0"} and set(out["product"]) == {"prod0"}
     assert (out["forecast"] >= 0).all()
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_mlflow_models_serve_answers_with_forecasts(trained, tmp_path):
+    import json as _json
+    import os
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+    from pathlib import Path
+
+    # given the registered model served by MLflow's own server on loopback
+    port = _free_port()
+    env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "mlflow",
+            "models",
+            "serve",
+            "-m",
+            "models:/xingnong-demand/1",
+            "--env-manager",
+            "local",
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(port),
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/ping", timeout=2)
+                break
+            except OSError:
+                assert server.poll() is None, "the server exited"
+                time.sleep(0.5)
+        # when a service asks for one series
+        body = _json.dumps({"dataframe_records": [{"region": "county1", "product": "prod0"}]})
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}/invocations",
+            data=body.encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        answer = _json.loads(urllib.request.urlopen(request, timeout=30).read())
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    # then it gets that series' four forecast weeks
+    rows = answer["predictions"]
+    assert len(rows) == 4
+    assert {r["region"] for r in rows} == {"county1"}
+    assert all(r["lo"] <= r["forecast"] <= r["hi"] for r in rows)
