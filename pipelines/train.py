@@ -21,6 +21,7 @@ from pipelines.common import (
 )
 from recommender import plots, tracking
 from recommender.backtest import BacktestConfig
+from recommender.bundle import library_versions
 from recommender.config import REGISTERED_DEMAND_MODEL, settings
 from recommender.contract import DS, UID
 from recommender.series import from_model_frame
@@ -156,7 +157,11 @@ def _track(
         )
         tracking.log_params(params)
         tracking.set_tags(
-            {"data_digest": run.panel.digest, "beats_baselines": doc["beats_baselines"]}
+            {
+                "data_digest": run.panel.digest,
+                "beats_baselines": doc["beats_baselines"],
+                **{f"version.{lib}": v for lib, v in library_versions().items()},
+            }
         )
         for step, fold in enumerate(doc["folds"], start=1):
             tracking.log_metrics(_flat(fold["metrics"]), step=step)

@@ -15,8 +15,9 @@ from pandas.tseries.frequencies import to_offset
 from recommender.baselines import FALLBACK, STAT_MODELS, history_class, statistical_forecasts
 from recommender.contract import DS, UID, Y
 from recommender.ensemble import BLEND, MEMBERS, ConformalBands, blend, choose_weights
+from recommender.errors import DataError
 from recommender.features import SCALE, STEP
-from recommender.forecast import LGB, BoosterParams, GlobalDemandModel
+from recommender.forecast import LGB, BoosterParams, GlobalDemandModel, TooLittleData
 from recommender.periods import season_length
 
 log = logging.getLogger(__name__)
@@ -78,6 +79,41 @@ def _mase_scale(train: pd.DataFrame, season: int) -> pd.Series:
     return train.groupby(UID, sort=True)[Y].apply(scale)
 
 
+def combine_members(
+    lgb_rows: pd.DataFrame | None, stats: pd.DataFrame, classes: pd.Series
+) -> pd.DataFrame:
+    """Join LightGBM and statistical forecasts; fallback series take the fallback everywhere.
+
+    Args:
+        lgb_rows: Output of ``GlobalDemandModel.predict`` (None when the panel was too short
+            to train it: then ETS stands in for LightGBM).
+        stats: Output of ``statistical_forecasts``.
+        classes: History class per series (``full``, ``short_history``, ``fallback``).
+
+    Returns:
+        One row per (series, period) with ``h``, ``scale``, ``method`` and every member.
+    """
+    if lgb_rows is None:
+        out = stats.copy()
+        out[STEP] = out.groupby(UID, sort=False).cumcount() + 1
+        out[SCALE] = out[UID].map(_level(stats, classes))
+        out[LGB] = out["ets"]
+    else:
+        out = lgb_rows.drop(columns=["origin"]).merge(
+            stats, on=[UID, DS], how="left", validate="one_to_one"
+        )
+    out[METHOD] = out[UID].map(classes)
+    fallback = out[METHOD] == FALLBACK
+    out.loc[fallback, LGB] = out.loc[fallback, "ets"]
+    return out
+
+
+def _level(stats: pd.DataFrame, classes: pd.Series) -> pd.Series:
+    """A stand-in series level (for interval widths) when LightGBM did not run."""
+    level = stats.groupby(UID, sort=True)["ets"].mean()
+    return level.where(level > 0, 1.0).reindex(classes.index).fillna(1.0)
+
+
 def forecast_window(
     train: pd.DataFrame,
     statics: pd.DataFrame | None,
@@ -102,18 +138,16 @@ def forecast_window(
     season = season_length(config.freq)
     start = time.perf_counter()
     model = GlobalDemandModel(config.freq, config.horizon, config.params, categorical)
-    model.fit(train, statics)
-    out = model.predict(train, statics)
+    try:
+        out = model.fit(train, statics).predict(train, statics)
+    except TooLittleData:
+        out = None
     timings["lightgbm"] = timings.get("lightgbm", 0.0) + time.perf_counter() - start
     stats = statistical_forecasts(train, config.horizon, config.freq, season, timings)
-    out = out.merge(stats, on=[UID, DS], how="left", validate="one_to_one")
-    classes = history_class(train, season, config.horizon)
-    out[METHOD] = out[UID].map(classes)
-    fallback = out[METHOD] == FALLBACK
-    out.loc[fallback, LGB] = out.loc[fallback, "ets"]
+    out = combine_members(out, stats, history_class(train, season, config.horizon))
     out[REFERENCE] = (out["ets"] + out["theta"]) / 2
     out[MASE_SCALE] = out[UID].map(_mase_scale(train, season))
-    return out.drop(columns=["origin"])
+    return out
 
 
 def cross_validate(
@@ -151,7 +185,7 @@ def cross_validate(
         if progress is not None:
             progress(f"window {i}/{n_windows} ({kind}) cutoff {cutoff.date()}: {len(window)} rows")
     if not frames:
-        raise ValueError("no window has any training data")
+        raise DataError("no backtest window has any training data before its cutoff")
     cv = pd.concat(frames, ignore_index=True)
     cv = cv.merge(panel[[UID, DS, Y]], on=[UID, DS], how="left")
     cv[Y] = cv[Y].fillna(0.0)

@@ -8,7 +8,7 @@ import warnings
 import numpy as np
 import pandas as pd
 from statsforecast import StatsForecast
-from statsforecast.models import MSTL, AutoETS, Naive, SeasonalNaive, Theta
+from statsforecast.models import MSTL, AutoETS, HistoricAverage, Naive, SeasonalNaive, Theta
 
 from recommender.contract import DS, UID, Y
 
@@ -82,7 +82,11 @@ def _run(
         start = time.perf_counter()
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            part = StatsForecast(models=[model], freq=freq, n_jobs=1).forecast(df=data, h=horizon)
+            # A model that cannot fit a series (too few points) gives its history's mean.
+            sf = StatsForecast(
+                models=[model], freq=freq, n_jobs=1, fallback_model=HistoricAverage()
+            )
+            part = sf.forecast(df=data, h=horizon)
         part = part.reset_index(drop=True) if UID in part.columns else part.reset_index()
         out = part if out is None else out.merge(part, on=[UID, DS], how="outer")
         name = str(model.alias)

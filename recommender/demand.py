@@ -7,6 +7,7 @@ from typing import Any
 
 import pandas as pd
 
+from recommender.backtest import METHOD, combine_members
 from recommender.baselines import STAT_MODELS, history_class, statistical_forecasts
 from recommender.bundle import Bundle, save_bundle
 from recommender.contract import DS, UID
@@ -85,13 +86,10 @@ class DemandForecaster:
         out = self.model_.predict(self.history_, self.statics_)
         season = season_length(self.freq)
         stats = statistical_forecasts(self.history_, self.horizon, self.freq, season)
-        out = out.merge(stats, on=[UID, DS], how="left", validate="one_to_one")
-        out["method"] = out[UID].map(history_class(self.history_, season, self.horizon))
-        fallback = out["method"] == "fallback"
-        out.loc[fallback, LGB] = out.loc[fallback, "ets"]
+        out = combine_members(out, stats, history_class(self.history_, season, self.horizon))
         out[BLEND] = blend(out, self.weights)
         out["lo"], out["hi"] = self.bands.apply(out, BLEND)
-        cols = [UID, DS, STEP, BLEND, "lo", "hi", "method", SCALE, LGB, *STAT_MODELS]
+        cols = [UID, DS, STEP, BLEND, "lo", "hi", METHOD, SCALE, LGB, *STAT_MODELS]
         return out[cols]
 
     def save(self, path: str | Path, metadata: dict[str, Any]) -> Path:

@@ -9,7 +9,7 @@ import lightgbm as lgb
 import numpy as np
 import pandas as pd
 
-from recommender.contract import DS, UID, Y
+from recommender.contract import DS, UID
 from recommender.features import (
     ORIGIN,
     SCALE,
@@ -24,6 +24,11 @@ from recommender.features import (
 )
 
 LGB = "lgb"
+MIN_TRAINING_ROWS = 50
+
+
+class TooLittleData(ValueError):
+    """The panel holds too few (origin, step) pairs to train the global model."""
 
 
 @dataclass(frozen=True)
@@ -120,9 +125,16 @@ class GlobalDemandModel:
 
         Returns:
             self.
+
+        Raises:
+            TooLittleData: When the panel is too short to learn from.
         """
         self.spec_ = FeatureSpec.for_freq(self.freq, self.horizon)
         rows = self._rows(panel, statics, last_only=False)
+        if len(rows) < MIN_TRAINING_ROWS:
+            raise TooLittleData(
+                f"{len(rows)} training rows; the global model needs {MIN_TRAINING_ROWS}"
+            )
         cats = [c for c in self.categorical if statics is not None and c in statics.columns]
         self.categories_ = {c: sorted(rows[c].dropna().astype(str).unique().tolist()) for c in cats}
         rows = encode_categories(rows, self.categories_)
@@ -200,4 +212,4 @@ class GlobalDemandModel:
         return model
 
 
-__all__ = ["LGB", "BoosterParams", "GlobalDemandModel", "Y"]
+__all__ = ["LGB", "BoosterParams", "GlobalDemandModel", "TooLittleData"]

@@ -22,6 +22,7 @@ from recommender.baselines import FALLBACK, SHORT
 from recommender.contract import DATE, DS, PRICE, PRODUCT, REGION, UID, Y
 from recommender.demand import DemandForecaster
 from recommender.ensemble import BLEND
+from recommender.errors import DataError
 from recommender.features import complete_panel
 from recommender.ingest import aggregate_panel
 from recommender.reference import region_hierarchy
@@ -127,7 +128,17 @@ def run_demand(
 
     Returns:
         The run.
+
+    Raises:
+        DataError: When the data is too short for the backtest asked for.
     """
+    periods = panel.long[DS].nunique()
+    needed = config.folds * config.horizon + 2
+    if periods < needed:
+        raise DataError(
+            f"{periods} periods of data are too few for {config.folds} folds of "
+            f"{config.horizon} periods (at least {needed} needed): lower --folds or --horizon"
+        )
     cv, timings = cross_validate(
         panel.long, panel.statics, panel.categorical, config, progress=progress
     )

@@ -138,3 +138,56 @@ def test_bad_arguments_exit_with_usage_error(tmp_path, tiny_sales_csv):
         )
         == 2
     )
+
+
+def test_data_too_short_for_the_folds_is_a_one_line_error(tmp_path, tiny_sales, capsys):
+    # given 20 weeks of data and a request for 4 folds of 8 weeks
+    recent = tiny_sales[pd.to_datetime(tiny_sales.date) > "2024-09-15"]
+    path = tmp_path / "short.csv"
+    recent.to_csv(path, index=False)
+    code = main(
+        [
+            "backtest",
+            "--sales",
+            str(path),
+            "--freq",
+            "W-SUN",
+            "--horizon",
+            "8",
+            "--folds",
+            "4",
+            "--output",
+            str(tmp_path / "o.csv"),
+        ]
+    )
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 1
+    assert err[-1].startswith("error: ") and "too few" in err[-1]
+
+
+def test_barely_enough_data_still_forecasts_every_fold(tmp_path, tiny_sales):
+    # given 14 weeks: the warm-up windows are too short for LightGBM
+    recent = tiny_sales[pd.to_datetime(tiny_sales.date) > "2024-10-27"]
+    path = tmp_path / "short.csv"
+    recent.to_csv(path, index=False)
+    out = tmp_path / "o.csv"
+    code = main(
+        [
+            "backtest",
+            "--sales",
+            str(path),
+            "--freq",
+            "W-SUN",
+            "--horizon",
+            "4",
+            "--folds",
+            "2",
+            "--output",
+            str(out),
+        ]
+    )
+    # then every fold still has a finite forecast for each series with history
+    assert code == 0
+    table = pd.read_csv(out)
+    assert table["cutoff"].nunique() == 2
+    assert table["forecast"].notna().all() and (table["forecast"] >= 0).all()

@@ -61,6 +61,7 @@ def test_train_logs_the_run_and_registers_the_model(trained):
     assert run["status"] == "FINISHED"
     assert run["metrics.forecast_wape"] > 0 and run["metrics.ets_wape"] > 0
     assert len(run["tags.data_digest"]) == 64
+    assert run["tags.version.lightgbm"] and run["tags.version.pandas"]
     client = mlflow.MlflowClient()
     history = client.get_metric_history(run["run_id"], "forecast_wape")
     assert sorted(m.step for m in history) == [0, 1, 2]  # two folds, then overall
