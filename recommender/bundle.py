@@ -2,18 +2,11 @@
 
 from __future__ import annotations
 
-import ctypes
-import errno
 import hashlib
-import hmac
 import io
 import json
-import os
 import platform
 import re
-import shutil
-import tempfile
-import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -25,8 +18,18 @@ import lightgbm
 import numpy as np
 import pandas as pd
 
-from recommender.config import ENV_BUNDLE_KEY
+from recommender.atomic import atomic_folder
 from recommender.errors import BundleError
+from recommender.manifest import (
+    MANIFEST_FILE,
+    METADATA_FILE,
+    MODEL_FILE_PATTERN,
+    SCHEMA_VERSION,
+    SIGNATURE_FILE,
+    TABLE_FILE_PATTERN,
+    read_verified,
+    write_manifest,
+)
 
 __all__ = [
     "MANIFEST_FILE",
@@ -35,25 +38,14 @@ __all__ = [
     "SIGNATURE_FILE",
     "Bundle",
     "bundle_digest",
+    "library_versions",
     "load_bundle",
     "save_bundle",
     "verify_bundle",
 ]
 
-SCHEMA_VERSION = 1
-"""Version of the on-disk layout; bundles with a higher number are refused."""
-
-MANIFEST_FILE = "MANIFEST.json"
-SIGNATURE_FILE = "MANIFEST.sig"
-METADATA_FILE = "metadata.json"
-HASH_ALGORITHM = "sha256"
-
 _NAME = re.compile(r"[a-z0-9_]+")
-_MODEL_FILE = re.compile(r"model_([a-z0-9_]+)\.txt")
-_TABLE_FILE = re.compile(r"table_([a-z0-9_]+)\.parquet")
-_HEX_DIGEST = re.compile(r"[0-9a-f]{64}")
 _RESERVED_METADATA_KEYS = frozenset({"schema_version", "created_at", "library_versions", "files"})
-_CHUNK = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -137,20 +129,13 @@ def save_bundle(
         **dict(metadata),
         "schema_version": SCHEMA_VERSION,
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "library_versions": _library_versions(),
+        "library_versions": library_versions(),
         "files": files,
     }
     # Serialise before touching the disk: the most common failure costs nothing.
     metadata_bytes = _to_json_bytes(label, full_metadata)
 
-    parent = dest.parent if str(dest.parent) else Path(".")
-    try:
-        parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(dir=parent, prefix=".tmp-"))
-    except OSError as exc:
-        raise BundleError(f"{label}: cannot create a folder next to it ({exc})") from exc
-
-    try:
+    with atomic_folder(label, dest) as tmp:
         for name, booster in boosters.items():
             target = tmp / files["models"][name]
             try:
@@ -164,25 +149,7 @@ def save_bundle(
             except Exception as exc:
                 raise BundleError(f"{label}: cannot save table {name!r} ({exc})") from exc
         (tmp / METADATA_FILE).write_bytes(metadata_bytes)
-
-        digests = {p.name: _sha256_file(p) for p in sorted(tmp.iterdir())}
-        manifest = {"schema_version": SCHEMA_VERSION, "algorithm": HASH_ALGORITHM, "files": digests}
-        manifest_bytes = (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode("utf-8")
-        (tmp / MANIFEST_FILE).write_bytes(manifest_bytes)
-        key = _bundle_key()
-        if key is not None:
-            (tmp / SIGNATURE_FILE).write_text(_sign(key, manifest_bytes) + "\n", encoding="ascii")
-
-        for p in tmp.iterdir():
-            _fsync_file(p)
-        _fsync_dir(tmp)
-        _move_into_place(label, tmp, dest)
-    except BundleError:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    except Exception as exc:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise BundleError(f"{label}: cannot be written ({exc})") from exc
+        write_manifest(tmp)
     return dest
 
 
@@ -257,8 +224,8 @@ def _to_json_bytes(label: str, obj: Mapping[str, Any]) -> bytes:
     return (text + "\n").encode("utf-8")
 
 
-def _library_versions() -> dict[str, str]:
-    """Versions of the libraries that wrote the bundle."""
+def library_versions() -> dict[str, str]:
+    """Versions of the libraries that write (and train) a bundle."""
     return {
         "python": platform.python_version(),
         "lightgbm": _dist_version("lightgbm"),
@@ -275,91 +242,6 @@ def _dist_version(dist: str) -> str:
         return importlib_metadata.version(dist)
     except importlib_metadata.PackageNotFoundError:
         return "unknown"
-
-
-def _fsync_file(path: Path) -> None:
-    """Flush a written file to disk."""
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _fsync_dir(path: Path) -> None:
-    """Flush a directory's entries to disk (best effort: not every OS allows it)."""
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
-def _move_into_place(label: str, tmp: Path, dest: Path) -> None:
-    """Move the complete new bundle ``tmp`` to ``dest``, replacing any bundle there.
-
-    On success ``tmp`` no longer exists; on failure ``dest`` is as it was before.
-    """
-    parent = dest.parent if str(dest.parent) else Path(".")
-    if not dest.exists():
-        try:
-            os.rename(tmp, dest)
-        except OSError as exc:
-            raise BundleError(f"{label}: cannot move the new bundle into place ({exc})") from exc
-        _fsync_dir(parent)
-        return
-
-    if _exchange(tmp, dest):
-        # ``dest`` now holds the new bundle and ``tmp`` the old one.
-        _fsync_dir(parent)
-        shutil.rmtree(tmp, ignore_errors=True)
-        return
-
-    old = parent / f".old-{dest.name}-{uuid.uuid4().hex[:12]}"
-    try:
-        os.rename(dest, old)
-    except OSError as exc:
-        raise BundleError(f"{label}: cannot move the old bundle aside ({exc})") from exc
-    try:
-        os.rename(tmp, dest)
-    except OSError as exc:
-        os.rename(old, dest)
-        raise BundleError(f"{label}: cannot move the new bundle into place ({exc})") from exc
-    _fsync_dir(parent)
-    shutil.rmtree(old, ignore_errors=True)
-
-
-_AT_FDCWD = -100
-_RENAME_EXCHANGE = 2
-
-
-def _exchange(a: Path, b: Path) -> bool:
-    """Atomically swap two directory entries with Linux ``renameat2``; False if unsupported."""
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        renameat2 = libc.renameat2
-    except (OSError, AttributeError):
-        return False
-    renameat2.argtypes = [
-        ctypes.c_int,
-        ctypes.c_char_p,
-        ctypes.c_int,
-        ctypes.c_char_p,
-        ctypes.c_uint,
-    ]
-    renameat2.restype = ctypes.c_int
-    result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
-    if result == 0:
-        return True
-    err = ctypes.get_errno()
-    if err in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EPERM):
-        return False
-    raise OSError(err, os.strerror(err), str(b))
 
 
 # --------------------------------------------------------------------------------------------
@@ -380,7 +262,7 @@ def verify_bundle(path: str | Path) -> dict[str, str]:
         BundleError: The bundle is missing, incomplete, changed, unsigned while a key is set,
             wrongly signed, or made by a newer xingnong.
     """
-    files, _ = _read_verified(Path(path), f"bundle {path}", keep_bytes=False)
+    files, _ = read_verified(Path(path), f"bundle {path}", keep_bytes=False)
     return files
 
 
@@ -429,7 +311,7 @@ def load_bundle(path: str | Path) -> Bundle:
     """
     bundle_path = Path(path)
     label = f"bundle {path}"
-    files, blobs = _read_verified(bundle_path, label, keep_bytes=True)
+    files, blobs = read_verified(bundle_path, label, keep_bytes=True)
     digest = hashlib.sha256(blobs[MANIFEST_FILE]).hexdigest()
 
     try:
@@ -448,14 +330,14 @@ def load_bundle(path: str | Path) -> Bundle:
 
     boosters: dict[str, lightgbm.Booster] = {}
     for name, file_name in declared["models"].items():
-        blob = _declared_blob(label, blobs, file_name, _MODEL_FILE, name)
+        blob = _declared_blob(label, blobs, file_name, MODEL_FILE_PATTERN, name)
         try:
             boosters[name] = lightgbm.Booster(model_str=blob.decode("utf-8"))
         except Exception as exc:
             raise BundleError(f"{label}: {file_name} is not a LightGBM model ({exc})") from exc
     tables: dict[str, pd.DataFrame] = {}
     for name, file_name in declared.get("tables", {}).items():
-        blob = _declared_blob(label, blobs, file_name, _TABLE_FILE, name)
+        blob = _declared_blob(label, blobs, file_name, TABLE_FILE_PATTERN, name)
         try:
             tables[name] = pd.read_parquet(io.BytesIO(blob), engine="pyarrow")
         except Exception as exc:
@@ -480,129 +362,3 @@ def _declared_blob(
             "which is not a verified file of the bundle"
         )
     return blobs[file_name]
-
-
-def _read_verified(
-    path: Path, label: str, *, keep_bytes: bool
-) -> tuple[dict[str, str], dict[str, bytes]]:
-    """Verify a bundle directory; optionally return the verified bytes of every file.
-
-    Returns:
-        The manifest's file digests and (when ``keep_bytes``) the bytes of every listed file
-        plus ``MANIFEST.json``, read exactly once so that what was verified is what is parsed.
-    """
-    if not path.exists():
-        raise BundleError(f"{label}: not found")
-    if not path.is_dir():
-        raise BundleError(f"{label}: is not a directory")
-    try:
-        manifest_bytes = (path / MANIFEST_FILE).read_bytes()
-    except FileNotFoundError as exc:
-        raise BundleError(f"{label}: no {MANIFEST_FILE} (not a bundle, or incomplete)") from exc
-    except OSError as exc:
-        raise BundleError(f"{label}: cannot read {MANIFEST_FILE} ({exc})") from exc
-
-    key = _bundle_key()
-    if key is not None:
-        _check_signature(path, label, key, manifest_bytes)
-
-    files = _parse_manifest(label, manifest_bytes)
-
-    present = {p.name for p in path.iterdir()}
-    unlisted = sorted(present - set(files) - {MANIFEST_FILE, SIGNATURE_FILE})
-    if unlisted:
-        raise BundleError(
-            f"{label}: {', '.join(unlisted)} not listed in {MANIFEST_FILE} (added after saving)"
-        )
-
-    blobs: dict[str, bytes] = {MANIFEST_FILE: manifest_bytes} if keep_bytes else {}
-    for name, expected in files.items():
-        file_path = path / name
-        if not file_path.is_file() or file_path.is_symlink():
-            if not file_path.exists():
-                raise BundleError(f"{label}: {name} is missing")
-            raise BundleError(f"{label}: {name} is not a regular file")
-        try:
-            if keep_bytes:
-                data = file_path.read_bytes()
-                actual = hashlib.sha256(data).hexdigest()
-                blobs[name] = data
-            else:
-                actual = _sha256_file(file_path)
-        except OSError as exc:
-            raise BundleError(f"{label}: cannot read {name} ({exc})") from exc
-        if not hmac.compare_digest(actual, expected):
-            raise BundleError(f"{label}: {name} was changed after it was saved (SHA-256 mismatch)")
-    return files, blobs
-
-
-def _parse_manifest(label: str, manifest_bytes: bytes) -> dict[str, str]:
-    """Parse and check the structure of MANIFEST.json."""
-    try:
-        manifest = json.loads(manifest_bytes.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise BundleError(f"{label}: {MANIFEST_FILE} is not valid JSON ({exc})") from exc
-    if not isinstance(manifest, dict):
-        raise BundleError(f"{label}: {MANIFEST_FILE} is not a JSON object")
-    version = manifest.get("schema_version")
-    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
-        raise BundleError(f"{label}: {MANIFEST_FILE} has no valid schema_version")
-    if version > SCHEMA_VERSION:
-        raise BundleError(
-            f"{label}: made by a newer xingnong (bundle schema {version}, this version reads "
-            f"up to {SCHEMA_VERSION}); upgrade xingnong to load it"
-        )
-    if manifest.get("algorithm") != HASH_ALGORITHM:
-        raise BundleError(
-            f"{label}: {MANIFEST_FILE} uses algorithm {manifest.get('algorithm')!r}, "
-            f"expected {HASH_ALGORITHM!r}"
-        )
-    files = manifest.get("files")
-    if not isinstance(files, dict):
-        raise BundleError(f"{label}: {MANIFEST_FILE} has no 'files' object")
-    for name, digest in files.items():
-        known = name == METADATA_FILE or _MODEL_FILE.fullmatch(name) or _TABLE_FILE.fullmatch(name)
-        if not known:
-            raise BundleError(f"{label}: {MANIFEST_FILE} lists an unexpected file {name!r}")
-        if not isinstance(digest, str) or not _HEX_DIGEST.fullmatch(digest):
-            raise BundleError(f"{label}: {MANIFEST_FILE} has an invalid digest for {name}")
-    if METADATA_FILE not in files:
-        raise BundleError(f"{label}: {MANIFEST_FILE} does not list {METADATA_FILE}")
-    return dict(files)
-
-
-def _check_signature(path: Path, label: str, key: bytes, manifest_bytes: bytes) -> None:
-    """Require a MANIFEST.sig that matches the manifest under ``key``."""
-    try:
-        signature = (path / SIGNATURE_FILE).read_text(encoding="ascii").strip()
-    except FileNotFoundError as exc:
-        raise BundleError(
-            f"{label}: is not signed ({SIGNATURE_FILE} missing) but {ENV_BUNDLE_KEY} is set"
-        ) from exc
-    except (OSError, UnicodeDecodeError) as exc:
-        raise BundleError(f"{label}: cannot read {SIGNATURE_FILE} ({exc})") from exc
-    if not hmac.compare_digest(signature, _sign(key, manifest_bytes)):
-        raise BundleError(
-            f"{label}: signature does not match (signed with another key, or "
-            f"{MANIFEST_FILE} was changed)"
-        )
-
-
-def _bundle_key() -> bytes | None:
-    """The signing key from the environment, or None when unset or empty."""
-    key = os.environ.get(ENV_BUNDLE_KEY)
-    return key.encode("utf-8") if key else None
-
-
-def _sign(key: bytes, data: bytes) -> str:
-    """Hex HMAC-SHA256 of ``data``."""
-    return hmac.new(key, data, hashlib.sha256).hexdigest()
-
-
-def _sha256_file(path: Path) -> str:
-    """Hex SHA-256 of a file, read in chunks."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(_CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()

@@ -14,10 +14,20 @@ import pandas as pd
 
 from recommender import contract as c
 from recommender.contract import Reason
+from recommender.parsing import (
+    as_text,
+    clean_code,
+    clean_text,
+    date_problem,
+    parse_number,
+    parse_sale_dates,
+    per_unique,
+)
 from recommender.periods import period_label
 from recommender.pii import check_key, customer_keys, pii_key_from_env
 from recommender.readers import canonical_headers, check_required, read_table
 from recommender.reference import code_lookup, validate_products, validate_regions
+from recommender.schemas import SALES_SCHEMA
 
 _Words: TypeAlias = "str | pd.Series | Callable[[pd.Series], pd.Series]"
 _Flag = Callable[..., None]
@@ -31,7 +41,7 @@ class IngestResult:
         sales: Accepted rows: ``date`` (datetime64, midnight), ``region``, ``product``,
             ``quantity`` and ``price`` (float64, price may be NaN), ``channel``, ``form``,
             ``order_id`` (when the input had one), ``customer_key`` (when pseudonymised) and
-            ``source_row``. Checked against :data:`recommender.contract.SALES_SCHEMA`.
+            ``source_row``. Checked against :data:`recommender.schemas.SALES_SCHEMA`.
         quarantine: Rejected rows: ``source_row``, ``reason`` (a :class:`Reason` value),
             ``detail`` (plain words), then the row's contract values as the original text.
         rows_read: Data rows in the input.
@@ -75,7 +85,7 @@ class IngestResult:
 
 
 def _codes(values: pd.Series, *, table: pd.DataFrame | None, column: str) -> pd.Series:
-    codes = c.clean_code(values)
+    codes = clean_code(values)
     if table is None:
         return codes
     return codes.map(code_lookup(table, column))
@@ -137,14 +147,14 @@ def validate_sales(
     kept = [col for col in c.SALES_COLUMNS if col in raw.columns]
     extras = [col for col in c.ALLOWED_EXTRA_COLUMNS if col in raw.columns]
     dropped = [col for col in raw.columns if col not in pii_columns + kept + extras]
-    original = {col: c.as_text(raw[col]) for col in kept + extras}
+    original = {col: as_text(raw[col]) for col in kept + extras}
     for col in c.SALES_COLUMNS:
         original.setdefault(col, pd.Series("", index=raw.index, dtype=object))
     keys = None
     if pii_key is not None and pii_columns:
-        keys = customer_keys(raw[pii_columns].apply(c.as_text), pii_key)
+        keys = customer_keys(raw[pii_columns].apply(as_text), pii_key)
     del raw  # nothing personal below this line
-    text = {col: c.per_unique(values, c.clean_text) for col, values in original.items()}
+    text = {col: per_unique(values, clean_text) for col, values in original.items()}
 
     reason = np.full(n, None, dtype=object)
     detail = np.full(n, "", dtype=object)
@@ -171,26 +181,26 @@ def validate_sales(
         names = names + np.where(blank[col], f", {col}", "")
     flag(blank.any(axis=1), Reason.MISSING_VALUE, "blank " + names.str[2:])
 
-    dates = c.per_unique(text[c.DATE], c.parse_sale_dates)
-    flag(dates.isna(), Reason.BAD_DATE, c.date_problem, c.DATE)
+    dates = per_unique(text[c.DATE], parse_sale_dates)
+    flag(dates.isna(), Reason.BAD_DATE, date_problem, c.DATE)
     after_today = dates > pd.Timestamp(today).normalize()
     flag(after_today, Reason.FUTURE_DATE, f"is after today ({today})", c.DATE)
 
-    quantity = c.per_unique(text[c.QUANTITY], c.parse_number)
+    quantity = per_unique(text[c.QUANTITY], parse_number)
     flag(~np.isfinite(quantity), Reason.BAD_QUANTITY, "is not a number", c.QUANTITY)
     flag(quantity < 0, Reason.NEGATIVE_QUANTITY, "is below 0", c.QUANTITY)
 
-    price = c.per_unique(text[c.PRICE], partial(c.parse_number, money=True))
+    price = per_unique(text[c.PRICE], partial(parse_number, money=True))
     bad_price = (text[c.PRICE] != "") & ~(np.isfinite(price) & (price > 0))
     flag(bad_price, Reason.BAD_PRICE, "is not a number above 0", c.PRICE)
 
-    region = c.per_unique(text[c.REGION], partial(_codes, table=regions, column=c.REGION))
+    region = per_unique(text[c.REGION], partial(_codes, table=regions, column=c.REGION))
     flag(region.isna(), Reason.UNKNOWN_REGION, "is not in the regions table", c.REGION)
-    product = c.per_unique(text[c.PRODUCT], partial(_codes, table=products, column=c.PRODUCT))
+    product = per_unique(text[c.PRODUCT], partial(_codes, table=products, column=c.PRODUCT))
     flag(product.isna(), Reason.UNKNOWN_PRODUCT, "is not in the products table", c.PRODUCT)
 
-    channel = c.per_unique(text[c.CHANNEL], c.clean_code).replace("", c.DEFAULT_CHANNEL)
-    form = c.per_unique(text[c.FORM], c.clean_code).replace("", c.DEFAULT_FORM)
+    channel = per_unique(text[c.CHANNEL], clean_code).replace("", c.DEFAULT_CHANNEL)
+    form = per_unique(text[c.FORM], clean_code).replace("", c.DEFAULT_FORM)
     sales = pd.DataFrame(
         {
             c.DATE: dates,
@@ -218,7 +228,7 @@ def validate_sales(
     if keys is not None:
         quarantine[c.CUSTOMER_KEY] = keys.fillna("")
     result = IngestResult(
-        sales=c.SALES_SCHEMA.validate(sales[ok].reset_index(drop=True)),
+        sales=SALES_SCHEMA.validate(sales[ok].reset_index(drop=True)),
         quarantine=quarantine[~ok].reset_index(drop=True),
         rows_read=n,
         dropped_columns=dropped,
@@ -331,7 +341,7 @@ def aggregate_panel(
     """
     keys = list(by)
     frame = sales[keys].copy()
-    frame[c.DATE] = c.per_unique(
+    frame[c.DATE] = per_unique(
         sales[c.DATE], lambda days: period_label(days.astype("datetime64[ns]"), freq)
     ).to_numpy()
     frame[c.QUANTITY] = sales[c.QUANTITY].astype("float64").to_numpy()

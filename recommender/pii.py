@@ -9,8 +9,9 @@ from collections.abc import Mapping
 import pandas as pd
 
 from recommender.config import ENV_PII_KEY
-from recommender.contract import PII_COLUMNS, PII_NAME, PII_PHONE, per_unique
+from recommender.contract import PII_COLUMNS, PII_NAME, PII_PHONE
 from recommender.errors import XingnongError
+from recommender.parsing import per_unique
 
 MIN_KEY_BYTES = 16
 KEY_HEX_CHARS = 16

@@ -11,6 +11,7 @@ import pandas as pd
 
 from recommender import contract as c
 from recommender.errors import DataError
+from recommender.parsing import DATE_PATTERNS, as_text
 
 CSV_SUFFIXES = (".csv", ".txt")
 PARQUET_SUFFIXES = (".parquet", ".pq")
@@ -43,7 +44,7 @@ def canonical_headers(frame: pd.DataFrame, what: str) -> pd.DataFrame:
 
 def _looks_like_data(header: str) -> bool:
     text = header.strip()
-    return bool(re.fullmatch(r"[\d\s.,:/+-]+", text)) or any(p.match(text) for p in c.DATE_PATTERNS)
+    return bool(re.fullmatch(r"[\d\s.,:/+-]+", text)) or any(p.match(text) for p in DATE_PATTERNS)
 
 
 def check_required(
@@ -110,7 +111,7 @@ def _read_parquet(path: Path, what: str) -> pd.DataFrame:
         raise DataError(f"{what} cannot be read as Parquet ({type(exc).__name__})") from exc
     columns = [str(col) for col in frame.columns]
     return pd.DataFrame(
-        {name: c.as_text(frame.iloc[:, i]) for i, name in enumerate(columns)}, index=frame.index
+        {name: as_text(frame.iloc[:, i]) for i, name in enumerate(columns)}, index=frame.index
     )
 
 

@@ -13,17 +13,14 @@ from recommender.contract import (
     COUNTY,
     PRODUCT,
     PRODUCT_COLUMNS,
-    PRODUCTS_SCHEMA,
     PROVINCE,
     REGION,
     REGION_COLUMNS,
     REGION_LEVELS,
-    REGIONS_SCHEMA,
-    as_text,
-    clean_code,
-    clean_text,
 )
 from recommender.errors import DataError
+from recommender.parsing import as_text, clean_code, clean_text
+from recommender.schemas import PRODUCTS_SCHEMA, REGIONS_SCHEMA
 
 _MAX_PROBLEMS = 5
 _CODE_COLUMNS = {REGION, "parent", "level", PRODUCT, "category"}

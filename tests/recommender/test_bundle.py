@@ -1,4 +1,4 @@
-"""Tests of model bundles: round trip, tamper refusal, signing and atomic writes."""
+"""Tests of model bundles: round trip, layout, refused inputs and replacing an old bundle."""
 
 from __future__ import annotations
 
@@ -146,17 +146,6 @@ def test_numpy_metadata_values_are_converted(tmp_path, booster):
     assert bundle.metadata["lags"] == [1, 2, 52]
 
 
-def test_flipped_byte_in_model_is_refused(saved):
-    # Given a model file with one byte changed
-    path = saved / "model_point.txt"
-    raw = bytearray(path.read_bytes())
-    raw[len(raw) // 2] ^= 0x01
-    path.write_bytes(bytes(raw))
-    # When / then loading names the bundle, the file and the problem
-    with pytest.raises(BundleError, match=r"model_point\.txt was changed after it was saved"):
-        load_bundle(saved)
-
-
 def test_truncated_model_is_refused_without_crashing(saved):
     # Given a model file cut in the middle of its trees (LightGBM aborts or segfaults on it)
     path = saved / "model_q90.txt"
@@ -180,114 +169,6 @@ def test_truncated_model_is_refused_without_crashing(saved):
     assert "model_q90.txt was changed after it was saved (SHA-256 mismatch)" in done.stdout
 
 
-def test_changed_metadata_is_refused(saved):
-    # Given metadata.json edited after saving
-    path = saved / "metadata.json"
-    meta = json.loads(path.read_text(encoding="utf-8"))
-    meta["features"] = ["f1", "f0", "f2", "f3"]
-    path.write_text(json.dumps(meta), encoding="utf-8")
-    # When / then
-    with pytest.raises(BundleError, match=r"metadata\.json was changed"):
-        load_bundle(saved)
-
-
-def test_deleted_file_is_refused(saved):
-    # Given a table file removed
-    (saved / "table_history.parquet").unlink()
-    # When / then
-    with pytest.raises(BundleError, match=r"table_history\.parquet is missing"):
-        load_bundle(saved)
-
-
-def test_missing_manifest_is_refused(saved):
-    # Given a bundle without its manifest
-    (saved / "MANIFEST.json").unlink()
-    # When / then
-    with pytest.raises(BundleError, match=r"no MANIFEST\.json"):
-        load_bundle(saved)
-
-
-def test_unlisted_file_is_refused(saved, booster):
-    # Given an extra model file dropped into the bundle
-    booster.save_model(str(saved / "model_extra.txt"))
-    # When / then
-    with pytest.raises(BundleError, match=r"model_extra\.txt not listed in MANIFEST\.json"):
-        verify_bundle(saved)
-
-
-def test_newer_schema_is_refused(saved):
-    # Given a manifest written by a future version
-    path = saved / "MANIFEST.json"
-    manifest = json.loads(path.read_text(encoding="utf-8"))
-    manifest["schema_version"] = SCHEMA_VERSION + 1
-    path.write_text(json.dumps(manifest), encoding="utf-8")
-    # When / then
-    with pytest.raises(BundleError, match="made by a newer xingnong"):
-        load_bundle(saved)
-
-
-def test_manifest_with_path_outside_bundle_is_refused(saved):
-    # Given a manifest that lists a path outside the bundle
-    path = saved / "MANIFEST.json"
-    manifest = json.loads(path.read_text(encoding="utf-8"))
-    manifest["files"]["../secret.txt"] = "0" * 64
-    path.write_text(json.dumps(manifest), encoding="utf-8")
-    # When / then
-    with pytest.raises(BundleError, match="unexpected file"):
-        load_bundle(saved)
-
-
-def test_missing_bundle_is_a_clear_error(tmp_path):
-    # Given no bundle / When / Then
-    with pytest.raises(BundleError, match=r"bundle .*nowhere: not found"):
-        load_bundle(tmp_path / "nowhere")
-
-
-def test_signed_bundle_loads_with_its_key(tmp_path, booster, metadata, monkeypatch):
-    # Given a key in the environment when saving
-    monkeypatch.setenv("XINGNONG_BUNDLE_KEY", "s3cret")
-    path = save_bundle(tmp_path / "b", boosters={"point": booster}, metadata=metadata)
-    # When loading with the same key
-    bundle = load_bundle(path)
-    # Then the signature exists and is accepted
-    assert (path / "MANIFEST.sig").is_file()
-    assert bundle.metadata["features"] == FEATURES
-
-
-def test_signed_bundle_is_refused_with_another_key(tmp_path, booster, metadata, monkeypatch):
-    # Given a bundle signed with one key
-    monkeypatch.setenv("XINGNONG_BUNDLE_KEY", "s3cret")
-    path = save_bundle(tmp_path / "b", boosters={"point": booster}, metadata=metadata)
-    # When loading with another key
-    monkeypatch.setenv("XINGNONG_BUNDLE_KEY", "other")
-    # Then it is refused
-    with pytest.raises(BundleError, match="signature does not match"):
-        load_bundle(path)
-
-
-def test_re_hashed_manifest_is_refused_when_signed(tmp_path, booster, metadata, monkeypatch):
-    # Given a signed bundle whose metadata and manifest digest were both rewritten
-    monkeypatch.setenv("XINGNONG_BUNDLE_KEY", "s3cret")
-    path = save_bundle(tmp_path / "b", boosters={"point": booster}, metadata=metadata)
-    (path / "metadata.json").write_text("{}", encoding="utf-8")
-    manifest = json.loads((path / "MANIFEST.json").read_text(encoding="utf-8"))
-    manifest["files"]["metadata.json"] = hashlib.sha256(b"{}").hexdigest()
-    (path / "MANIFEST.json").write_text(json.dumps(manifest), encoding="utf-8")
-    # When / then: the signature no longer matches
-    with pytest.raises(BundleError, match="signature does not match"):
-        load_bundle(path)
-
-
-def test_unsigned_bundle_is_refused_when_a_key_is_set(saved, monkeypatch):
-    # Given a bundle saved without a key
-    assert not (saved / "MANIFEST.sig").exists()
-    # When a key is set at load time
-    monkeypatch.setenv("XINGNONG_BUNDLE_KEY", "s3cret")
-    # Then it is refused
-    with pytest.raises(BundleError, match="is not signed"):
-        load_bundle(saved)
-
-
 def test_overwrite_replaces_the_old_bundle(saved, booster, data):
     # Given an existing bundle
     old_digest = bundle_digest(saved)
@@ -299,16 +180,6 @@ def test_overwrite_replaces_the_old_bundle(saved, booster, data):
     assert bundle.metadata["version"] == 2
     assert bundle.digest != old_digest
     assert not (saved / "model_point.txt").exists()
-    assert _leftovers(saved.parent) == []
-
-
-def test_overwrite_without_atomic_exchange_also_works(saved, booster, monkeypatch):
-    # Given an OS without renameat2 (the two-rename fallback)
-    monkeypatch.setattr("recommender.bundle._exchange", lambda a, b: False)
-    # When a bundle is overwritten
-    save_bundle(saved, boosters={"other": booster}, metadata={"version": 3})
-    # Then the new bundle is in place and nothing is left behind
-    assert load_bundle(saved).metadata["version"] == 3
     assert _leftovers(saved.parent) == []
 
 

@@ -8,12 +8,7 @@ import pytest
 
 from recommender import catalog
 from recommender.calendar import calendar_features
-from recommender.simulate import (
-    SALES_COLUMNS,
-    demo_specs,
-    simulate_demo,
-    simulate_panel,
-)
+from recommender.simulate import SALES_COLUMNS, simulate_demo, simulate_panel
 
 
 @pytest.fixture(scope="module")
@@ -80,16 +75,6 @@ def test_products_table_and_county_products():
     assert (products["shelf_life_days"] > 0).all()
     assert all(3 <= len(p) <= 6 for p in catalog.COUNTY_PRODUCTS.values())
     assert set(catalog.COUNTY_PRODUCTS) <= set(catalog.regions_frame()["region"])
-
-
-def test_demo_has_50_to_80_region_product_series():
-    # given the spec table of the default demo
-    specs = demo_specs(seed=7)
-    # when counted per region x product
-    pairs = specs.groupby(["region", "product"]).ngroups
-    # then there are 50-80 such series, split over channels and forms
-    assert 50 <= pairs <= 80
-    assert len(specs) > pairs
 
 
 def test_kiwifruit_sells_in_its_harvest_season(two_years):

@@ -1,0 +1,145 @@
+"""Atomic folder writes: build in a temporary sibling, sync to disk, then swap into place."""
+
+from __future__ import annotations
+
+import ctypes
+import errno
+import os
+import shutil
+import tempfile
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from recommender.errors import BundleError
+
+__all__ = ["atomic_folder"]
+
+_TEMP_PREFIX = ".tmp-"
+_OLD_PREFIX = ".old-"
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2
+
+
+@contextmanager
+def atomic_folder(label: str, dest: Path) -> Iterator[Path]:
+    """Build a folder in a temporary sibling of ``dest``, then move it to ``dest`` atomically.
+
+    The caller writes the folder's files into the yielded path. When the ``with`` block ends
+    normally, every file and the folder are synced to disk and the folder replaces ``dest``: by
+    an atomic exchange where the OS supports it (Linux ``renameat2``), otherwise by two renames
+    with the old folder restored if the second fails. When anything fails, ``dest`` is left as
+    it was and the temporary folder is removed.
+
+    Args:
+        label: How errors name the folder, e.g. ``"bundle models/demand"``.
+        dest: The folder to create or replace. Its parent is created if missing.
+
+    Yields:
+        The empty temporary folder.
+
+    Raises:
+        BundleError: The temporary folder cannot be created, or writing or moving failed
+            (other exceptions from the ``with`` block are wrapped in one).
+    """
+    parent = dest.parent if str(dest.parent) else Path(".")
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(dir=parent, prefix=_TEMP_PREFIX))
+    except OSError as exc:
+        raise BundleError(f"{label}: cannot create a folder next to it ({exc})") from exc
+
+    try:
+        yield tmp
+        for p in tmp.iterdir():
+            _fsync_file(p)
+        _fsync_dir(tmp)
+        _move_into_place(label, tmp, dest)
+    except BundleError:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    except Exception as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise BundleError(f"{label}: cannot be written ({exc})") from exc
+
+
+def _move_into_place(label: str, tmp: Path, dest: Path) -> None:
+    """Move the complete new folder ``tmp`` to ``dest``, replacing any folder there.
+
+    On success ``tmp`` no longer exists; on failure ``dest`` is as it was before.
+    """
+    parent = dest.parent if str(dest.parent) else Path(".")
+    if not dest.exists():
+        try:
+            os.rename(tmp, dest)
+        except OSError as exc:
+            raise BundleError(f"{label}: cannot move the new bundle into place ({exc})") from exc
+        _fsync_dir(parent)
+        return
+
+    if _exchange(tmp, dest):
+        # ``dest`` now holds the new bundle and ``tmp`` the old one.
+        _fsync_dir(parent)
+        shutil.rmtree(tmp, ignore_errors=True)
+        return
+
+    old = parent / f"{_OLD_PREFIX}{dest.name}-{uuid.uuid4().hex[:12]}"
+    try:
+        os.rename(dest, old)
+    except OSError as exc:
+        raise BundleError(f"{label}: cannot move the old bundle aside ({exc})") from exc
+    try:
+        os.rename(tmp, dest)
+    except OSError as exc:
+        os.rename(old, dest)
+        raise BundleError(f"{label}: cannot move the new bundle into place ({exc})") from exc
+    _fsync_dir(parent)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _fsync_file(path: Path) -> None:
+    """Flush a written file to disk."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_dir(path: Path) -> None:
+    """Flush a directory's entries to disk (best effort: not every OS allows it)."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two directory entries with Linux ``renameat2``; False if unsupported."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    renameat2.argtypes = [
+        ctypes.c_int,
+        ctypes.c_char_p,
+        ctypes.c_int,
+        ctypes.c_char_p,
+        ctypes.c_uint,
+    ]
+    renameat2.restype = ctypes.c_int
+    result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+    if result == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EPERM):
+        return False
+    raise OSError(err, os.strerror(err), str(b))
