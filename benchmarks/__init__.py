@@ -84,20 +84,26 @@ def peak_rss_mib() -> float:
     return round(rss / scale, 1)
 
 
-def git_commit() -> str:
-    """The checked-out commit (read only), or ``""`` outside a git checkout."""
+def _git(*args: str) -> str:
+    """Output of a read-only git command in the repository, or ``""`` when it fails."""
     try:
         out = subprocess.run(
-            ["git", "rev-parse", "HEAD"],
-            cwd=REPO_ROOT,
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=5,
+            ["git", *args], cwd=REPO_ROOT, capture_output=True, text=True, check=False, timeout=5
         )
     except (OSError, subprocess.SubprocessError):
         return ""
     return out.stdout.strip() if out.returncode == 0 else ""
+
+
+def git_state() -> dict[str, Any]:
+    """The checked-out commit and the library files that differ from it (read only).
+
+    Returns:
+        ``commit`` (``""`` outside a git checkout) and ``uncommitted`` (tracked files under
+        ``recommender/`` and ``pipelines/`` whose working copy may differ from the commit).
+    """
+    changed = _git("diff-index", "--name-only", "HEAD", "--", "recommender", "pipelines")
+    return {"commit": _git("rev-parse", "HEAD"), "uncommitted": changed.splitlines()}
 
 
 def command_line(name: str, quick: bool) -> str:
@@ -139,7 +145,7 @@ def document(
         "benchmark": name,
         "command": command_line(name, quick),
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "git_commit": git_commit(),
+        "git": git_state(),
         "quick": quick,
         "machine": machine_facts(),
         "load": {"before": load_before, "after": load()},

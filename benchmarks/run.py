@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import subprocess
 import sys
@@ -13,10 +14,184 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from benchmarks import REPO_ROOT, RESULTS_DIR
+from benchmarks import BENCH_DIR, REPO_ROOT, RESULTS_DIR
 
 NAMES: tuple[str, ...] = ("speed", "accuracy_demo", "accuracy_apmc")
 QUICK_RESULTS_DIR = Path(tempfile.gettempdir()) / "xingnong_bench_quick"
+README = BENCH_DIR / "README.md"
+START = "<!-- figures:start (written by python -m benchmarks.run from results/*.json) -->"
+END = "<!-- figures:end -->"
+MODELS: tuple[str, ...] = ("forecast", "lgb", "seasonal_naive", "ets", "theta", "ets_theta")
+_SPLIT_NAMES = {
+    "features_origin_features": "features: `origin_features`",
+    "features_horizon_rows": "features: `horizon_rows`",
+    "lightgbm_train": "LightGBM train (incl. Dataset)",
+    "lightgbm_predict": "LightGBM predict",
+    "lightgbm_other": "LightGBM other (statics join, encoding)",
+    "stat_seasonal_naive": "seasonal naive",
+    "stat_ets": "ETS",
+    "stat_theta": "Theta",
+    "evaluate": "evaluate (weights, bands, scores)",
+    "other": "other (slicing, merges, MASE scales)",
+}
+
+
+def _header(doc: dict[str, Any]) -> str:
+    """Date, load, commit and verdict of one result."""
+    load = doc["load"]
+    before, after = load["before"]["loadavg"][0], load["after"]["loadavg"][0]
+    git = doc.get("git", {})
+    commit = str(git.get("commit", ""))[:7] or "unknown"
+    dirty = git.get("uncommitted") or []
+    changes = f" + uncommitted {', '.join(f'`{f}`' for f in dirty)}" if dirty else ""
+    verdict = "PASS" if doc["passed"] else "FAIL"
+    return (
+        f"{doc['date'][:16].replace('T', ' ')} UTC, load {before} -> {after}, "
+        f"commit `{commit}`{changes}; bars: **{verdict}**"
+    )
+
+
+def _bars(doc: dict[str, Any]) -> list[str]:
+    return [
+        f"- {'PASS' if b['passed'] else 'FAIL'}: {b['name']}: {b['value']:.3f} (bar {b['limit']})"
+        for b in doc["bars"]
+    ]
+
+
+def _speed(doc: dict[str, Any]) -> list[str]:
+    f = doc["figures"]
+    sec, split = f["seconds"], f["backtest_split_seconds"]
+    total = sec["backtest"]
+    lines = [
+        f"### speed: {f['n_series']} series x {f['n_weeks']} weeks",
+        "",
+        _header(doc),
+        "",
+        "| step | seconds | share of backtest |",
+        "|------|--------:|------------------:|",
+    ]
+    lines += [f"| {_SPLIT_NAMES.get(k, k)} | {v:.2f} | {v / total:.0%} |" for k, v in split.items()]
+    lines += [
+        f"| **backtest total** | **{total:.2f}** | 100% |",
+        f"| final fit (`fit_final=True`) | {sec['final_fit']:.2f} | |",
+        f"| final predict | {sec['final_predict']:.2f} | |",
+        f"| ingest / build panel | {sec['ingest']:.2f} / {sec['build_panel']:.2f} | |",
+        f"| peak RSS | {f['memory_mib']['peak_rss']:.0f} MiB "
+        f"({f['memory_mib']['rss_after_imports']:.0f} MiB after imports) | |",
+        "",
+        *_bars(doc),
+    ]
+    return lines
+
+
+def _md_row(label: str, cells: list[str]) -> str:
+    return f"| {label} | " + " | ".join(cells) + " |"
+
+
+def _accuracy(doc: dict[str, Any], title: str) -> list[str]:
+    f = doc["figures"]
+    seen = f.get("observed_months_only", {}).get("overall")
+    extra = " | WAPE, observed months only" if seen else ""
+    lines = [
+        f"### {doc['benchmark']}: {title}",
+        "",
+        _header(doc),
+        "",
+        f"| model | WAPE | MASE | 80% coverage{extra} |",
+        "|-------|-----:|-----:|-------------:|" + ("---:|" if seen else ""),
+    ]
+    for m in MODELS:
+        o = f["overall"][m]
+        cells = f"| `{m}` | {o['wape']:.3f} | {o['mase']:.3f} | {o['coverage']:.3f} |"
+        lines.append(cells + (f" {seen[m]['wape']:.3f} |" if seen else ""))
+    folds = f["folds"]
+    lines += [
+        "",
+        "| per fold (cutoff) | " + " | ".join(fo["cutoff"] for fo in folds) + " |",
+        "|---|" + "---:|" * len(folds),
+    ]
+    for m in ("forecast", "lgb", "seasonal_naive", "ets"):
+        lines.append(
+            f"| `{m}` WAPE | "
+            + " | ".join(f"{fo['metrics'][m]['wape']:.3f}" for fo in folds)
+            + " |"
+        )
+    lines.append(
+        "| `forecast` coverage | "
+        + " | ".join(f"{fo['metrics']['forecast']['coverage']:.2f}" for fo in folds)
+        + " |"
+    )
+    bias = f["volume_bias_per_fold"]
+    lines.append(
+        "| `forecast` volume bias | "
+        + " | ".join(f"{b['forecast']:+.2f}" for b in bias.values())
+        + " |"
+    )
+    weights = ", ".join(f"{k} {v}" for k, v in f["final_weights"].items())
+    lines += [
+        "",
+        f"Served blend weights: {weights}. Backtest {f['backtest_seconds']:.0f} s, "
+        f"peak RSS {f['peak_rss_mib']:.0f} MiB.",
+        "",
+        *_bars(doc),
+    ]
+    return lines
+
+
+def render(results: Path = RESULTS_DIR) -> str:
+    """The figures section from the result files present in ``results``.
+
+    Args:
+        results: Folder with ``speed.json``, ``accuracy_demo.json``, ``accuracy_apmc.json``.
+
+    Returns:
+        Markdown, between the start and end markers.
+    """
+    docs: dict[str, dict[str, Any]] = {}
+    for name in NAMES:
+        path = results / f"{name}.json"
+        if path.exists():
+            docs[name] = json.loads(path.read_text(encoding="utf-8"))
+    lines = [START, ""]
+    machine: dict[str, Any] = next(iter(docs.values()), {}).get("machine", {})
+    if machine:
+        lines += [
+            f"Python {machine['python']}, LightGBM {machine['lightgbm']}, statsforecast "
+            f"{machine['statsforecast']}, pandas {machine['pandas']}, {machine['cores']} cores "
+            "(shared with other jobs: see the load).",
+            "",
+        ]
+    if "speed" in docs:
+        lines += [*_speed(docs["speed"]), ""]
+    if "accuracy_demo" in docs:
+        f = docs["accuracy_demo"]["figures"]
+        title = f"{f['n_series']} region x product series, {f['n_periods']} weeks"
+        lines += [*_accuracy(docs["accuracy_demo"], title), ""]
+    if "accuracy_apmc" in docs:
+        f = docs["accuracy_apmc"]["figures"]
+        title = f"{f['n_series']} market x commodity series, {f['n_periods']} months"
+        lines += [*_accuracy(docs["accuracy_apmc"], title), ""]
+    lines.append(END)
+    return "\n".join(lines)
+
+
+def update_readme(results: Path = RESULTS_DIR, readme: Path = README) -> bool:
+    """Replace the figures section of the README (between its markers) with :func:`render`.
+
+    Args:
+        results: The results folder.
+        readme: The README to update.
+
+    Returns:
+        False when the README has no markers (nothing written).
+    """
+    text = readme.read_text(encoding="utf-8")
+    if START not in text or END not in text:
+        return False
+    head, rest = text.split(START, 1)
+    tail = rest.split(END, 1)[1]
+    readme.write_text(head + render(results) + tail, encoding="utf-8")
+    return True
 
 
 def _runner(name: str) -> Callable[[bool, Path], dict[str, Any]]:
@@ -93,6 +268,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         ok = _run_one(names[0], args.quick, results)
     else:
         ok = _run_children(names, args.quick, results)
+    if not args.quick and results.resolve() == RESULTS_DIR.resolve() and update_readme(results):
+        print(f"updated the figures in {README.relative_to(REPO_ROOT)}")
     return 0 if ok else 1
 
 

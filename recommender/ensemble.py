@@ -12,7 +12,7 @@ import pandas as pd
 from recommender.contract import Y
 from recommender.features import SCALE, STEP
 
-MEMBERS: tuple[str, ...] = ("lgb", "ets", "theta")
+MEMBERS: tuple[str, ...] = ("lgb", "ets", "theta", "seasonal_naive")
 BLEND = "forecast"
 
 

@@ -36,8 +36,9 @@ class BoosterParams:
     """LightGBM settings (deterministic by default).
 
     Attributes:
-        objective: Loss on the level-scaled target (``l2``: as accurate as ``tweedie`` on the
-            demo backtest and several times faster).
+        objective: Loss on the level-scaled target. ``l1`` (weighted by the level, so the
+            absolute error in units) is what WAPE scores, and it does not chase spikes: on the
+            real Maharashtra panel it cut WAPE by 40 % against ``l2``.
         num_boost_round: Boosting rounds.
         learning_rate: Shrinkage.
         num_leaves: Leaves per tree.
@@ -51,7 +52,7 @@ class BoosterParams:
             OpenMP threads that outnumber free cores slow training down many times over.
     """
 
-    objective: str = "l2"
+    objective: str = "l1"
     num_boost_round: int = 200
     learning_rate: float = 0.06
     num_leaves: int = 31

@@ -427,6 +427,7 @@ def log_bundle_model(
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", category=FutureWarning, module=r"mlflow\.")
         warnings.filterwarnings("ignore", category=DeprecationWarning, module=r"mlflow\.")
+        warnings.filterwarnings("ignore", message=r"Hint: Inferred schema contains integer")
         info = mlflow.pyfunc.log_model(
             name=MODEL_NAME,
             python_model=str(code_path),

@@ -2,7 +2,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from recommender.ensemble import ConformalBands, blend, choose_weights, weight_grid
+from recommender.ensemble import MEMBERS, ConformalBands, blend, choose_weights, weight_grid
+
+MEMBERS3 = ("lgb", "ets", "theta")
 
 
 def test_weight_grid_holds_every_convex_combination():
@@ -18,18 +20,18 @@ def test_choose_weights_picks_the_accurate_member():
     y = np.arange(1, 21, dtype=float)
     history = pd.DataFrame({"y": y, "lgb": y, "ets": y * 1.5, "theta": y * 0.3})
     # then all weight goes to the exact one
-    assert choose_weights(history) == {"lgb": 1.0, "ets": 0.0, "theta": 0.0}
+    assert choose_weights(history, MEMBERS3) == {"lgb": 1.0, "ets": 0.0, "theta": 0.0}
 
 
 def test_choose_weights_blends_members_that_err_in_opposite_directions():
     y = np.full(10, 10.0)
     history = pd.DataFrame({"y": y, "lgb": y + 2, "ets": y - 2, "theta": y + 5})
-    w = choose_weights(history)
+    w = choose_weights(history, MEMBERS3)
     assert w["lgb"] == pytest.approx(0.5) and w["ets"] == pytest.approx(0.5)
 
 
 def test_choose_weights_without_history_is_equal():
-    w = choose_weights(pd.DataFrame(columns=["y", "lgb", "ets", "theta"]))
+    w = choose_weights(pd.DataFrame(columns=["y", "lgb", "ets", "theta"]), MEMBERS3)
     assert w == pytest.approx({"lgb": 1 / 3, "ets": 1 / 3, "theta": 1 / 3})
 
 
@@ -67,3 +69,13 @@ def test_bands_without_history_are_zero_width():
     frame = pd.DataFrame({"f": [5.0], "scale": [1.0], "h": [1]})
     lo, hi = ConformalBands(80).apply(frame, "f")
     assert lo.iloc[0] == 5.0 and hi.iloc[0] == 5.0
+
+
+def test_default_members_include_seasonal_naive_for_strongly_seasonal_data():
+    # given a history where last year's value is the best guess
+    y = np.array([5.0, 50.0, 5.0, 50.0])
+    history = pd.DataFrame(
+        {"y": y, "lgb": [20.0] * 4, "ets": [25.0] * 4, "theta": [27.0] * 4, "seasonal_naive": y}
+    )
+    assert "seasonal_naive" in MEMBERS
+    assert choose_weights(history)["seasonal_naive"] == 1.0
