@@ -12,6 +12,8 @@ from typing import Any
 
 import pandas as pd
 
+from recommender.errors import XingnongError
+
 
 def write_atomic(path: str | Path, write: Callable[[Path], None]) -> Path:
     """Write through a temporary file in the same folder, then rename it into place.
@@ -22,10 +24,16 @@ def write_atomic(path: str | Path, write: Callable[[Path], None]) -> Path:
 
     Returns:
         The destination path.
+
+    Raises:
+        XingnongError: When the file cannot be written (the destination is left as it was).
     """
     dest = Path(path)
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".tmp")
+    try:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise XingnongError(f"cannot write {dest}: {exc.strerror or exc}") from exc
     os.close(fd)
     tmp = Path(tmp_name)
     try:
@@ -33,6 +41,9 @@ def write_atomic(path: str | Path, write: Callable[[Path], None]) -> Path:
         with open(tmp, "rb") as handle:
             os.fsync(handle.fileno())
         os.replace(tmp, dest)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise XingnongError(f"cannot write {dest}: {exc.strerror or exc}") from exc
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise

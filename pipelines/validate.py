@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
-import os
 import sys
-import tempfile
 from datetime import date
 from pathlib import Path
 
-import pandas as pd
-
+from pipelines.io import write_csv
 from recommender.config import ENV_PII_KEY
 from recommender.contract import CUSTOMER_KEY, PII_COLUMNS, PII_NAME, PII_PHONE
 from recommender.errors import XingnongError
@@ -71,39 +67,6 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     )
     parser.set_defaults(handler=run)
     return parser
-
-
-def write_csv_atomic(frame: pd.DataFrame, path: Path) -> None:
-    """Write a CSV as UTF-8 with BOM through a temporary file and an atomic rename.
-
-    Args:
-        frame: The table.
-        path: Destination; its folder is created if needed.
-
-    Raises:
-        XingnongError: If the file cannot be written.
-    """
-    path = Path(path)
-    tmp_name = None
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(
-            "w",
-            encoding="utf-8-sig",
-            newline="",
-            dir=path.parent,
-            prefix=f".{path.name}.",
-            suffix=".tmp",
-            delete=False,
-        ) as handle:
-            tmp_name = handle.name
-            frame.to_csv(handle, index=False)
-        os.replace(tmp_name, path)
-    except OSError as exc:
-        if tmp_name is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp_name)
-        raise XingnongError(f"cannot write {path}: {exc.strerror or exc}") from exc
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -166,7 +129,7 @@ def run(args: argparse.Namespace) -> int:
         raise XingnongError(f"--quarantine {args.quarantine} would overwrite an input file")
     result = load_sales(args.sales, args.regions, args.products, today=args.today)
     if args.quarantine is not None:
-        write_csv_atomic(result.quarantine, args.quarantine)
+        write_csv(result.quarantine, args.quarantine, excel_bom=True)
     print(format_report(result, args.quarantine))
     if result.rows_accepted == 0:
         print(
