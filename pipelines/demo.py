@@ -40,9 +40,13 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
         help="write the seeded demo data set (sales, regions, products)",
         description="Generate the simulated demo sales of real counties and products and write "
         "sales.csv, regions.csv and products.csv (UTF-8) to a folder.",
+        epilog="examples:\n"
+        "  xingnong demo-data                      # rewrite data/demo with the default seed\n"
+        "  xingnong demo-data --out /tmp/demo2 --seed 11 --weeks 156",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
-        "--out", type=Path, default=None, help=f"output folder (default: {config.DEMO_DATA_DIR})"
+        "--out", type=Path, default=None, help="output folder (default: the embedded data/demo)"
     )
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="random seed (default: 7)")
     parser.add_argument(
