@@ -65,9 +65,9 @@ class FeatureSpec:
         return cls(freq, horizon, max(season, 1), (1, 2, 3, 4), (3, 6))
 
     @property
-    def memory(self) -> int:
-        """How many past periods the features of one origin read."""
-        return max(*self.lags, *self.windows, self.season + 2, 2 * 13) + 1
+    def quarter(self) -> int:
+        """Periods in about three months (13 weeks, 3 months): the short-term window."""
+        return max(1, round(self.season / 4))
 
 
 def complete_panel(panel: pd.DataFrame, freq: str, end: pd.Timestamp | None = None) -> pd.DataFrame:
@@ -128,19 +128,22 @@ def origin_features(panel: pd.DataFrame, spec: FeatureSpec) -> pd.DataFrame:
         df[f"lag_{lag}"] = y.shift(lag - 1) * inv
     for window in spec.windows:
         df[f"mean_{window}"] = _rolling(y, window, "mean") * inv
-    df["std_13"] = _rolling(y, 13, "std") * inv
-    df["zero_share_13"] = _rolling((df[Y] <= 0).groupby(df[UID], sort=False), 13, "mean")
+    quarter = spec.quarter
+    df["std_quarter"] = _rolling(y, quarter, "std") * inv
+    df["zero_share_quarter"] = _rolling(
+        (df[Y] <= 0).groupby(df[UID], sort=False), quarter, "mean"
+    )
     df["age"] = y.cumcount().astype("float64")
     df["log_level"] = np.log1p(df[SCALE])
     last_year = y.shift(spec.season)
-    recent_13 = _rolling(y, 13, "mean")
-    year_ago_13 = _rolling(last_year.groupby(df[UID], sort=False), 13, "mean")
-    df["yoy_13"] = recent_13 / year_ago_13.where(year_ago_13 > 0)
+    recent = _rolling(y, quarter, "mean")
+    year_ago = _rolling(last_year.groupby(df[UID], sort=False), quarter, "mean")
+    df["yoy_quarter"] = recent / year_ago.where(year_ago > 0)
     if PRICE in df.columns:
         price = df.groupby(UID, sort=False)[PRICE]
         ref = _rolling(price, spec.season, "mean")
         df["price_rel"] = df[PRICE] / ref
-        df["price_chg_4"] = df[PRICE] / price.shift(4)
+        df["price_chg"] = df[PRICE] / price.shift(max(1, quarter // 3))
     return df
 
 
