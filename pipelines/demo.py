@@ -42,7 +42,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
         "sales.csv, regions.csv and products.csv (UTF-8) to a folder.",
         epilog="examples:\n"
         "  xingnong demo-data                      # rewrite data/demo with the default seed\n"
-        "  xingnong demo-data --out /tmp/demo2 --seed 11 --weeks 156",
+        "  xingnong demo-data --out demo_variant --seed 11 --weeks 156",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
