@@ -129,7 +129,7 @@ def train_demand(
             "quarantined": inputs.ingest.rows_quarantined,
         },
     }
-    run.forecaster.save(path, meta)
+    run.forecaster.save(path, meta, forecast)
     log.info("bundle saved: %s", path)
     contract_forecast = from_model_frame(forecast, panel.series)
     table = backtest_table(run)

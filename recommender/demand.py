@@ -92,12 +92,15 @@ class DemandForecaster:
         cols = [UID, DS, STEP, BLEND, "lo", "hi", METHOD, SCALE, LGB, *STAT_MODELS]
         return out[cols]
 
-    def save(self, path: str | Path, metadata: dict[str, Any]) -> Path:
+    def save(
+        self, path: str | Path, metadata: dict[str, Any], forecast: pd.DataFrame | None = None
+    ) -> Path:
         """Save as a verified bundle (LightGBM text model, tables, metadata, manifest).
 
         Args:
             path: Bundle directory (replaced atomically).
             metadata: Extra metadata (data digest, metrics...).
+            forecast: This forecaster's :meth:`predict` output, when already computed.
 
         Returns:
             The bundle path.
@@ -114,7 +117,7 @@ class DemandForecaster:
         tables = {
             HISTORY_TABLE: self.history_,
             SERIES_TABLE: self.series_.reset_index(),
-            FORECAST_TABLE: self.predict(),
+            FORECAST_TABLE: self.predict() if forecast is None else forecast,
         }
         if self.statics_ is not None:
             tables[STATICS_TABLE] = self.statics_.reset_index()
