@@ -130,9 +130,7 @@ def origin_features(panel: pd.DataFrame, spec: FeatureSpec) -> pd.DataFrame:
         df[f"mean_{window}"] = _rolling(y, window, "mean") * inv
     quarter = spec.quarter
     df["std_quarter"] = _rolling(y, quarter, "std") * inv
-    df["zero_share_quarter"] = _rolling(
-        (df[Y] <= 0).groupby(df[UID], sort=False), quarter, "mean"
-    )
+    df["zero_share_quarter"] = _rolling((df[Y] <= 0).groupby(df[UID], sort=False), quarter, "mean")
     df["age"] = y.cumcount().astype("float64")
     df["log_level"] = np.log1p(df[SCALE])
     last_year = y.shift(spec.season)
