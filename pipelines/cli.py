@@ -27,9 +27,9 @@ _EPILOG = """examples:
 
 
 def _subcommand_modules() -> list[ModuleType]:
-    from pipelines import backtest, demo, run, train, validate
+    from pipelines import backtest, demo, recommend, run, train, validate
 
-    return [validate, backtest, train, run, demo]
+    return [validate, backtest, train, run, recommend, demo]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -6,7 +6,9 @@ import argparse
 from pathlib import Path
 
 from pipelines.common import add_model_args, backtest_config, data_folder_inputs, log, series_keys
+from pipelines.differentiation import train_brand, train_processing, write_recommendations
 from pipelines.io import write_csv, write_json
+from pipelines.recommend import load_evidence
 from pipelines.train import train_demand
 from recommender.config import settings
 
@@ -14,8 +16,9 @@ _EXAMPLES = """examples:
   xingnong run                      # the embedded demo data (data/demo)
   xingnong run --data my_coop/      # a folder with sales.csv, regions.csv, products.csv
 
-Writes to artifacts/ (or --out): forecast.csv, backtest.csv, metrics.json and, when rows were
-rejected, quarantine.csv; the model bundle to models/demand; the run to MLflow.
+Writes to artifacts/ (or --out): forecast.csv, backtest.csv, metrics.json, processing.csv,
+brand.csv, recommendations/<region>.json and, when rows were rejected, quarantine.csv; the model
+bundle to models/demand; every run to MLflow.
 """
 
 
@@ -38,19 +41,30 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     """Validate, train and forecast; write every output."""
     out = args.out or settings().artifacts_dir
-    log.info("[1/3] validating %s", args.data or "the demo data")
+    log.info("[1/5] validating %s", args.data or "the demo data")
     inputs = data_folder_inputs(args.data)
     written = []
     if inputs.ingest.rows_quarantined:
         written.append(write_csv(inputs.ingest.quarantine, out / "quarantine.csv", excel_bom=True))
-    log.info("[2/3] demand: backtest and training")
+    log.info("[2/5] demand: backtest and training")
     outcome = train_demand(
         inputs, backtest_config(args), series_keys(args), track=not args.no_mlflow
     )
-    log.info("[3/3] writing outputs to %s", out)
+    log.info("[3/5] writing the forecast to %s", out)
     written.append(write_csv(outcome.forecast, out / "forecast.csv"))
     written.append(write_csv(outcome.backtest, out / "backtest.csv"))
     written.append(write_json(outcome.metrics, out / "metrics.json"))
+    track = not args.no_mlflow
+    if inputs.regions is not None and inputs.products is not None:
+        evidence = load_evidence(args.data, out)
+        log.info("[4/5] processing options and regional brands")
+        train_processing(evidence, out, track=track)
+        train_brand(evidence, out, track=track)
+        written += [out / "processing.csv", out / "brand.csv"]
+        log.info("[5/5] recommendations")
+        written += write_recommendations(evidence, out, weeks=args.horizon, track=track)
+    else:
+        log.info("no regions.csv/products.csv: processing, brand and recommendations skipped")
     overall = outcome.metrics["overall"]
     print(
         f"rows: {inputs.ingest.rows_read:,} read, {inputs.ingest.rows_accepted:,} accepted, "

@@ -40,6 +40,8 @@ _EXAMPLES = """examples:
   xingnong train demand                       # the embedded demo data
   xingnong train demand --sales my_sales.csv --regions regions.csv --products products.csv
   xingnong train demand --sales monthly.csv --freq MS --horizon 6 --no-mlflow
+  xingnong train processing                   # after demand: score processing options
+  xingnong train brand --data my_coop/        # regional-brand opportunity scores
 """
 
 
@@ -54,7 +56,15 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         epilog=_EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("model", choices=["demand"], help="which model to train")
+    parser.add_argument(
+        "model",
+        choices=["demand", "processing", "brand"],
+        help="demand (the forecast), processing (option scores) or brand (GI opportunities); "
+        "processing and brand read the forecast that demand wrote",
+    )
+    parser.add_argument(
+        "--data", type=Path, help="data folder for processing/brand (default: the demo data)"
+    )
     parser.add_argument("--sales", type=Path, help="sales CSV or Parquet (default: demo data)")
     parser.add_argument("--regions", type=Path, help="regions table (optional)")
     parser.add_argument("--products", type=Path, help="products table (optional)")
@@ -190,7 +200,17 @@ def _flat(metrics: dict[str, dict[str, float]]) -> dict[str, float]:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Train the demand model."""
+    """Train the demand model, or score processing options or regional brands."""
+    if args.model in ("processing", "brand"):
+        from pipelines.differentiation import train_brand, train_processing
+        from pipelines.recommend import load_evidence
+
+        out = settings().artifacts_dir
+        evidence = load_evidence(args.data, out)
+        step = train_processing if args.model == "processing" else train_brand
+        table = step(evidence, out, track=not args.no_mlflow)
+        print(f"{args.model}: {len(table)} rows written to {out / (args.model + '.csv')}")
+        return 0
     if args.sales:
         inputs = read_inputs(args.sales, args.regions, args.products)
     else:

@@ -112,7 +112,9 @@ def generate_sales(
     Demand (orders a week) = scale x harvest season x trend x channel growth x festival effects
     x price response x AR(1) noise (shared by a region x product, plus per series); orders are
     negative-binomial and quantity is orders x pack size. Prices follow the season (dear off
-    season), the year's harvest, a slow trend, festival promotions and random promotions.
+    season), the year's harvest, a slow trend, festival promotions and random promotions. An
+    optional spec column ``price_break`` (years from the start; NaN = 0) delays a series' price
+    trend until then (used by :mod:`recommender.scenarios`).
 
     Args:
         specs: A spec table (see :func:`recommender.simspec.demo_specs`).
@@ -157,8 +159,11 @@ def generate_sales(
     products = pd.factorize(specs[PRODUCT])[0]
     shocks = rng.normal(0.0, 0.10, (products.max() + 1, year_idx.max() + 2))
     harvest = np.take_along_axis(shocks[products], crop_year + 1, axis=1)
+    price_years = years[None, :]
+    if "price_break" in col:  # optional: the price trend starts this many years in
+        price_years = np.maximum(price_years - np.nan_to_num(col["price_break"]), 0.0)
     log_price_move = (
-        0.35 * off_season + harvest + col["price_trend"] * years + np.log1p(promo)
+        0.35 * off_season + harvest + col["price_trend"] * price_years + np.log1p(promo)
         + rng.normal(0.0, 0.025, (n, weeks))
     )  # fmt: skip
     noise = _ar1(rng, groups.max() + 1, weeks, 0.6, 0.08)[groups] + _ar1(rng, n, weeks, 0.3, 0.06)

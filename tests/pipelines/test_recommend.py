@@ -1,0 +1,86 @@
+import json
+import shutil
+
+import pandas as pd
+import pytest
+
+from pipelines.cli import main
+from recommender.config import DEMO_DATA_DIR, settings
+
+SMALL = ["--horizon", "4", "--folds", "2", "--no-mlflow"]
+REGIONS = ("zhouzhi", "luochuan", "liuba")
+
+
+@pytest.fixture
+def coop(tmp_path):
+    """Three demo counties' last 120 weeks, with the demo reference tables and profile."""
+    folder = tmp_path / "coop"
+    folder.mkdir()
+    for name in (
+        "regions.csv",
+        "products.csv",
+        "processing_options.csv",
+        "crop_economics.csv",
+        "brand_signals.csv",
+        "coop_profile.json",
+    ):
+        shutil.copy(DEMO_DATA_DIR / name, folder / name)
+    sales = pd.read_csv(DEMO_DATA_DIR / "sales.csv")
+    recent = sales[sales["region"].isin(REGIONS)]
+    recent = recent[pd.to_datetime(recent["date"]) > pd.Timestamp("2023-08-01")]
+    recent.to_csv(folder / "sales.csv", index=False)
+    return folder
+
+
+def test_recommend_without_a_forecast_says_which_command_makes_it(coop, capsys):
+    code = main(["recommend", "--region", "zhouzhi", "--data", str(coop)])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 1 and "xingnong run" in err[-1]
+
+
+def test_run_then_recommend_gives_all_four_lists_with_reasons(coop, capsys):
+    # given the main job has run on the cooperative's folder
+    assert main(["run", "--data", str(coop), *SMALL]) == 0
+    out = settings().artifacts_dir
+    for name in ("processing.csv", "brand.csv", "recommendations/zhouzhi.json"):
+        assert (out / name).exists(), name
+    capsys.readouterr()
+    # when the manager asks for Zhouzhi's recommendations as JSON
+    assert (
+        main(
+            [
+                "recommend",
+                "--region",
+                "zhouzhi",
+                "--weeks",
+                "4",
+                "--format",
+                "json",
+                "--data",
+                str(coop),
+            ]
+        )
+        == 0
+    )
+    doc = json.loads(capsys.readouterr().out)
+    # then the versioned document has every list, each item with numbers and reasons
+    assert doc["schema_version"] == 1 and doc["region"] == "zhouzhi"
+    assert set(doc) >= {"grow", "process", "brand", "list", "profile", "data_digest"}
+    for kind in ("grow", "process", "brand", "list"):
+        assert doc[kind], kind
+        for item in doc[kind]:
+            assert item["reason"] and item["reason_zh"], kind
+    assert {item["product"] for item in doc["brand"]} <= {"kiwifruit", "walnut", "honey"}
+    weeks = sorted({item["week"] for item in doc["list"]})
+    assert len(weeks) == 4
+    assert all(item["quantity_kg"] >= 0 for item in doc["list"])
+
+
+def test_unknown_region_is_a_one_line_error(coop, capsys):
+    assert main(["run", "--data", str(coop), *SMALL]) == 0
+    capsys.readouterr()
+    code = main(["recommend", "--region", "atlantis", "--data", str(coop)])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert (
+        code == 1 and err[-1] == "error: unknown region 'atlantis' (see regions.csv for the codes)"
+    )
