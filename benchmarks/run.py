@@ -16,7 +16,7 @@ from typing import Any
 
 from benchmarks import BENCH_DIR, REPO_ROOT, RESULTS_DIR
 
-NAMES: tuple[str, ...] = ("speed", "accuracy_demo", "accuracy_apmc")
+NAMES: tuple[str, ...] = ("speed", "accuracy_demo", "accuracy_apmc", "recommend")
 QUICK_RESULTS_DIR = Path(tempfile.gettempdir()) / "xingnong_bench_quick"
 README = BENCH_DIR / "README.md"
 START = "<!-- figures:start (written by python -m benchmarks.run from results/*.json) -->"
@@ -200,6 +200,10 @@ def _runner(name: str) -> Callable[[bool, Path], dict[str, Any]]:
         from benchmarks.speed import run_speed
 
         return run_speed
+    if name == "recommend":
+        from benchmarks.recommend import run_recommend
+
+        return run_recommend
     from benchmarks.accuracy import run_accuracy_apmc, run_accuracy_demo
 
     return run_accuracy_demo if name == "accuracy_demo" else run_accuracy_apmc

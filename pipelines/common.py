@@ -6,10 +6,10 @@ import argparse
 import logging
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from recommender.backtest import BacktestConfig
 from recommender.config import DEMO_DATA_DIR, settings
 from recommender.contract import PRODUCT, REGION
 from recommender.errors import DataError
@@ -17,6 +17,9 @@ from recommender.ingest import IngestResult, load_products, load_regions, valida
 from recommender.periods import validate_freq
 from recommender.pii import pii_key_from_env
 from recommender.readers import read_table
+
+if TYPE_CHECKING:
+    from recommender.backtest import BacktestConfig
 
 log = logging.getLogger("xingnong")
 
@@ -79,6 +82,8 @@ def add_model_args(parser: argparse.ArgumentParser, *, horizon: int | None = Non
 
 def backtest_config(args: argparse.Namespace) -> BacktestConfig:
     """Backtest settings from the parsed arguments."""
+    from recommender.backtest import BacktestConfig
+
     return BacktestConfig(freq=args.freq, horizon=args.horizon, folds=args.folds)
 
 

@@ -194,7 +194,7 @@ def recommend(evidence: Evidence, region: str, *, weeks: int = 8, top: int = 5) 
     )
     brand = brand[brand[REGION] == region]
 
-    shares = channel_form_shares(sales)
+    shares = channel_form_shares(sales[sales[REGION] == region])
     plan = listing_plan(
         forecast, shares, evidence.products, prices, region=region, weeks=weeks, profile=profile
     )
