@@ -175,16 +175,16 @@ def recommend(evidence: Evidence, region: str, *, weeks: int = 8, top: int = 5) 
         region, evidence.regions, evidence.crops, trends, growth, products=evidence.products
     )
 
-    resolved = options_for(evidence.products, evidence.options)
-    prices = fresh_price(sales, implied_from=resolved)
-    multipliers = learn_form_multipliers(sales, resolved)
+    mine = set(profile.raw_volume_kg)
+    resolved = options_for(
+        evidence.products[evidence.products[PRODUCT].isin(mine)], evidence.options
+    )
+    sold = sales[sales[PRODUCT].isin(mine)]  # every region's sales of the coop's products
+    prices = fresh_price(sold, implied_from=resolved)
+    multipliers = learn_form_multipliers(sold, resolved)
+    demand = demand_by_form(forecast[forecast[REGION] == region], sold[sold[REGION] == region])
     process = score_options(
-        resolved,
-        prices,
-        multipliers,
-        demand_by_form(forecast, sales),
-        profile,
-        fresh_shelf_life=evidence.products,
+        resolved, prices, multipliers, demand, profile, fresh_shelf_life=evidence.products
     )
     process = process[(process[REGION] == region) & (process["option"] != "fresh")]
     process = process[np.isfinite(process["score"]) & (process["annual_uplift"] > 0)]

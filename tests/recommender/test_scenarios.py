@@ -166,3 +166,31 @@ def test_unknown_scenario_is_refused():
     # when an unknown scenario is asked for, then it is a clear error
     with pytest.raises(ValueError, match="unknown scenario"):
         plant(demo_specs(7), "no_such_thing")
+
+
+def _grow_ranking(names: tuple[str, ...]) -> pd.DataFrame:
+    from recommender.economics import load_crop_economics
+    from recommender.grow import price_trends, rank_crops
+    from recommender.ingest import load_regions
+
+    regions = ["luochuan", "zhouzhi", "meixian", "fuping"]
+    products = ["apple", "walnut", "potato", "kiwifruit", "cherry", "persimmon"]
+    data = simulate_scenario(names, weeks=WEEKS, regions=regions, products=products)
+    region_table = load_regions(DEMO / "regions.csv")
+    crops = load_crop_economics(DEMO / "crop_economics.csv", data.products, region_table)
+    pairs = data.sales[["region", "product"]].drop_duplicates().assign(demand_growth=0.0)
+    return rank_crops("luochuan", region_table, crops, price_trends(data.sales), pairs)
+
+
+def test_collapsing_price_drops_the_crop_out_of_the_grow_top_3():
+    # given Luochuan's grow ranking with and without potato's price collapse
+    planted = _grow_ranking(("collapsing_price",)).reset_index(drop=True)
+    plain = _grow_ranking(()).reset_index(drop=True)
+    rank_planted = planted.index[planted["product"] == "potato"][0]
+    rank_plain = plain.index[plain["product"] == "potato"][0]
+    # then the collapsing crop is not recommended among the top 3, and ranks lower than before
+    assert rank_planted >= 3
+    assert rank_planted > rank_plain
+    # and its risk note says why
+    note = planted.loc[planted["product"] == "potato", "risk_note"].iloc[0]
+    assert "falling" in note
