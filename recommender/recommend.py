@@ -21,6 +21,30 @@ from recommender.profile import CoopProfile
 
 SCHEMA_VERSION = 1
 KINDS = ("grow", "process", "brand", "list")
+ITEM_FIELDS: dict[str, tuple[str, ...]] = {
+    "grow": (
+        "product",
+        "months_to_first_harvest",
+        "profit_per_mu_year",
+        "profit_per_mu_horizon",
+        "risk",
+        "score",
+    ),
+    "process": (
+        "product",
+        "option",
+        "uplift_per_kg_raw",
+        "annual_uplift",
+        "capex",
+        "payback_years",
+        "feasible",
+        "multiplier_source",
+        "score",
+    ),
+    "brand": ("product", "gi_status", "location_quotient", "price_premium", "score", "action"),
+    "list": ("week", "product", "channel", "form", "quantity_kg", "critical_ratio", "festival"),
+}
+"""Fields every item of each list carries (besides ``reason`` and ``reason_zh``): schema v1."""
 _YEAR = 52
 
 

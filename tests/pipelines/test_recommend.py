@@ -6,6 +6,7 @@ import pytest
 
 from pipelines.cli import main
 from recommender.config import DEMO_DATA_DIR, settings
+from recommender.recommend import ITEM_FIELDS
 
 SMALL = ["--horizon", "4", "--folds", "2", "--no-mlflow"]
 REGIONS = ("zhouzhi", "luochuan", "liuba")
@@ -70,6 +71,7 @@ def test_run_then_recommend_gives_all_four_lists_with_reasons(coop, capsys):
         assert doc[kind], kind
         for item in doc[kind]:
             assert item["reason"] and item["reason_zh"], kind
+            assert set(ITEM_FIELDS[kind]) <= set(item), kind
     assert {item["product"] for item in doc["brand"]} <= {"kiwifruit", "walnut", "honey"}
     weeks = sorted({item["week"] for item in doc["list"]})
     assert len(weeks) == 4
