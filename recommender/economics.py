@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from recommender.errors import DataError
 from recommender.parsing import as_text, clean_code, clean_text
 from recommender.readers import read_table
+from recommender.reference import require_columns, short_value, table_error
 
 #: Processing forms a product can be turned into (``fresh`` is the unprocessed baseline).
 OPTIONS: tuple[str, ...] = (
@@ -64,7 +64,6 @@ BRAND_COLUMNS: tuple[str, ...] = (
     "source",
 )
 
-_MAX_PROBLEMS = 5
 _TRUE = {"true", "1", "yes", "y"}
 _FALSE = {"false", "0", "no", "n"}
 
@@ -80,20 +79,8 @@ class _Field:
     choices: tuple[object, ...] | None = None
 
 
-def _short(value: object, limit: int = 40) -> str:
-    text = str(value)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def _table_name(table: str, source: str) -> str:
     return f"{table} ({source})" if source != table else table
-
-
-def _fail(table: str, problems: list[str]) -> DataError:
-    shown = "; ".join(problems[:_MAX_PROBLEMS])
-    more = len(problems) - _MAX_PROBLEMS
-    suffix = f"; and {more} more problem(s)" if more > 0 else ""
-    return DataError(f"{table} table: {shown}{suffix}")
 
 
 def _parse_value(text: str, field: _Field) -> tuple[object, str | None]:
@@ -131,14 +118,7 @@ def _parse(
     raw: pd.DataFrame, fields: dict[str, _Field], table: str
 ) -> tuple[pd.DataFrame, list[tuple[int, str]]]:
     """The table typed column by column, with each cell's problems as ``(position, text)``."""
-    missing = [c for c in fields if c not in raw.columns]
-    if missing:
-        found = ", ".join(map(str, raw.columns)) or "none"
-        raise DataError(
-            f"{table} table: missing column(s) {', '.join(missing)} (columns found: {found})"
-        )
-    if raw.empty:
-        raise DataError(f"{table} table has no rows")
+    require_columns(raw, list(fields), table)
     raw = raw.reset_index(drop=True)
     columns: dict[str, list[object]] = {}
     problems: list[tuple[int, str]] = []
@@ -150,7 +130,7 @@ def _parse(
             value, problem = _parse_value(value_text, field)
             if problem:
                 problems.append(
-                    (position, f"row {position + 1}: {column} {_short(original)!r} {problem}")
+                    (position, f"row {position + 1}: {column} {short_value(original)!r} {problem}")
                 )
             values.append(value)
         columns[column] = values
@@ -182,7 +162,7 @@ def _unknown_codes(
     if known is None:
         return []
     return [
-        (position, f"row {position + 1}: {column} {_short(code)!r} is not in the {what} table")
+        (position, f"row {position + 1}: {column} {short_value(code)!r} is not in the {what} table")
         for position, code in enumerate(frame[column])
         if code is not None and code not in known
     ]
@@ -288,7 +268,7 @@ def validate_processing_options(
         if lacking:
             problems.append((len(frame), f"no fresh option for product(s) {', '.join(lacking)}"))
     if problems:
-        raise _fail(table, [message for _, message in sorted(problems)])
+        raise table_error(table, [message for _, message in sorted(problems)])
     return _typed(
         frame,
         {
@@ -350,7 +330,7 @@ def validate_crop_economics(
         zones = {z for z in clean_code(as_text(regions["climate_zone"])) if z}
     problems += _unknown_codes(frame, "climate_zone", zones, "regions (climate_zone)")
     if problems:
-        raise _fail(table, [message for _, message in sorted(problems)])
+        raise table_error(table, [message for _, message in sorted(problems)])
     return _typed(
         frame,
         {
@@ -428,7 +408,7 @@ def validate_brand_signals(
         counties = set(codes[levels == "county"]) if levels is not None else set(codes)
     problems += _unknown_codes(frame, "region", counties, "regions (county)")
     if problems:
-        raise _fail(table, [message for _, message in sorted(problems)])
+        raise table_error(table, [message for _, message in sorted(problems)])
     return _typed(
         frame, {"gi_name_zh": "object", "production_tonnes": "float64", "n_sellers": "int64"}
     )

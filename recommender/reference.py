@@ -37,19 +37,22 @@ _SHELF_LIFE_CHECK = pa.Check(
 )
 
 
-def _short(value: object, limit: int = 40) -> str:
+def short_value(value: object, limit: int = 40) -> str:
+    """A cell value cut to ``limit`` characters for an error message."""
     text = str(value)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _fail(table: str, problems: list[str]) -> DataError:
+def table_error(table: str, problems: list[str]) -> DataError:
+    """One error line naming the table and its first few problems."""
     shown = "; ".join(problems[:_MAX_PROBLEMS])
     more = len(problems) - _MAX_PROBLEMS
     suffix = f"; and {more} more problem(s)" if more > 0 else ""
     return DataError(f"{table} table: {shown}{suffix}")
 
 
-def _require_columns(raw: pd.DataFrame, required: Sequence[str], table: str) -> None:
+def require_columns(raw: pd.DataFrame, required: Sequence[str], table: str) -> None:
+    """Refuse a table that lacks a required column or has no rows."""
     missing = [c for c in required if c not in raw.columns]
     if missing:
         found = ", ".join(map(str, raw.columns)) or "none"
@@ -97,7 +100,7 @@ def _schema_problems(
                 if first == position:
                     continue
                 words += f" (same as row {first + 1})"
-            problems.add((position, f"row {position + 1}: {column} {_short(value)!r} {words}"))
+            problems.add((position, f"row {position + 1}: {column} {short_value(value)!r} {words}"))
         return sorted(problems)
     return []
 
@@ -109,7 +112,7 @@ def _parent_problems(frame: pd.DataFrame) -> list[tuple[int, str]]:
     for position, (code, level, parent) in enumerate(
         zip(frame[REGION], frame["level"], frame["parent"], strict=True)
     ):
-        where = f"row {position + 1}: region {_short(code)!r}"
+        where = f"row {position + 1}: region {short_value(code)!r}"
         if level not in REGION_LEVELS:
             continue  # already reported by the schema
         if level == PROVINCE:
@@ -120,7 +123,9 @@ def _parent_problems(frame: pd.DataFrame) -> list[tuple[int, str]]:
         if parent is None:
             problems.append((position, f"{where} is a {level} but its parent is blank"))
         elif parent not in level_of:
-            problems.append((position, f"{where} has parent {_short(parent)!r}, not in the table"))
+            problems.append(
+                (position, f"{where} has parent {short_value(parent)!r}, not in the table")
+            )
         elif level_of[parent] != expected:
             problems.append(
                 (
@@ -152,13 +157,13 @@ def validate_regions(raw: pd.DataFrame, *, source: str = "regions") -> pd.DataFr
         DataError: Naming the table, the 1-based data row(s) and the problem(s).
     """
     table = f"regions ({source})" if source != "regions" else "regions"
-    _require_columns(raw, REGION_COLUMNS, table)
+    require_columns(raw, REGION_COLUMNS, table)
     raw = raw.reset_index(drop=True)
     frame = _clean(raw)
     problems = _schema_problems(frame, raw, REGIONS_SCHEMA)
     problems += _parent_problems(frame)
     if problems:
-        raise _fail(table, [message for _, message in sorted(problems)])
+        raise table_error(table, [message for _, message in sorted(problems)])
     others = [c for c in frame.columns if c not in REGION_COLUMNS]
     return frame[list(REGION_COLUMNS) + others]
 
@@ -182,7 +187,7 @@ def validate_products(raw: pd.DataFrame, *, source: str = "products") -> pd.Data
         DataError: Naming the table, the 1-based data row(s) and the problem(s).
     """
     table = f"products ({source})" if source != "products" else "products"
-    _require_columns(raw, PRODUCT_COLUMNS, table)
+    require_columns(raw, PRODUCT_COLUMNS, table)
     raw = raw.reset_index(drop=True)
     frame = _clean(raw)
     frame["shelf_life_days"] = pd.to_numeric(
@@ -193,7 +198,7 @@ def validate_products(raw: pd.DataFrame, *, source: str = "products") -> pd.Data
     )
     problems = _schema_problems(frame, raw, checking)
     if problems:
-        raise _fail(table, [message for _, message in problems])
+        raise table_error(table, [message for _, message in problems])
     frame["shelf_life_days"] = frame["shelf_life_days"].astype("int64")
     others = [c for c in frame.columns if c not in PRODUCT_COLUMNS]
     return PRODUCTS_SCHEMA.validate(frame[list(PRODUCT_COLUMNS) + others])
