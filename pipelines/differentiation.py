@@ -12,13 +12,15 @@ from pipelines.io import write_csv, write_json
 from recommender import tracking
 from recommender.brand import score_brands
 from recommender.contract import REGION
-from recommender.pricing import fresh_price, learn_form_multipliers, options_for
+from recommender.pricing import fresh_price, learn_form_multipliers, options_for, prefer_model
 from recommender.processing import score_options
 from recommender.recommend import Evidence, demand_by_form, demand_growth, profile_for, recommend
+from recommender.response import fit_price_response, volume_elasticity
 
 PROCESSING_EXPERIMENT = "xingnong-processing"
 BRAND_EXPERIMENT = "xingnong-brand"
 RECOMMEND_EXPERIMENT = "xingnong-recommendations"
+MULTIPLIERS_FILE = "form_multipliers.csv"
 
 
 def _region(evidence: Evidence) -> str:
@@ -27,22 +29,33 @@ def _region(evidence: Evidence) -> str:
     return str(evidence.sales[REGION].value_counts().idxmax())
 
 
-def train_processing(evidence: Evidence, out: Path, *, track: bool) -> pd.DataFrame:
-    """Score the processing options of the cooperative's region; write and log the table.
+def train_processing(
+    evidence: Evidence, out: Path, *, track: bool
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Learn form prices, score the cooperative's processing options; write and log both.
+
+    Form price multipliers come from the price-response model (product x form, region,
+    channel, season, GI flag) where it has enough rows, else the matched region-week ratio,
+    else the prior; volume elasticities by form are written alongside.
 
     Args:
         evidence: Sales, tables, forecast and profile.
-        out: Output folder (``processing.csv``, ``form_multipliers.csv``).
+        out: Output folder (``processing.csv``, ``form_multipliers.csv``,
+            ``volume_elasticity.csv``).
         track: Log to MLflow.
 
     Returns:
-        The scored options.
+        The scored options and the form multipliers.
     """
     region = _region(evidence)
     profile = profile_for(region, evidence.sales, evidence.profile)
     resolved = options_for(evidence.products, evidence.options)
     prices = fresh_price(evidence.sales, implied_from=resolved)
-    multipliers = learn_form_multipliers(evidence.sales, resolved)
+    response = fit_price_response(evidence.sales, evidence.signals)
+    multipliers = prefer_model(
+        learn_form_multipliers(evidence.sales, resolved), response.form_multipliers()
+    )
+    elasticity = volume_elasticity(evidence.sales)
     scored = score_options(
         resolved,
         prices,
@@ -52,8 +65,9 @@ def train_processing(evidence: Evidence, out: Path, *, track: bool) -> pd.DataFr
         fresh_shelf_life=evidence.products,
     )
     write_csv(scored, out / "processing.csv", excel_bom=True)
-    write_csv(multipliers, out / "form_multipliers.csv")
-    learned = int((multipliers["source"] == "learned").sum())
+    write_csv(multipliers, out / MULTIPLIERS_FILE)
+    write_csv(elasticity, out / "volume_elasticity.csv")
+    learned = int((multipliers["source"] != "prior").sum())
     log.info(
         "processing: %d options scored for %s (%d multipliers learned from sales, %d priors)",
         len(scored),
@@ -71,14 +85,16 @@ def train_processing(evidence: Evidence, out: Path, *, track: bool) -> pd.DataFr
                     "options": float(len(scored)),
                     "feasible_options": float(len(feasible)),
                     "multipliers_learned": float(learned),
+                    "gi_premium_learned": response.gi_premium(),
                     "best_annual_uplift": float(feasible["annual_uplift"].max())
                     if len(feasible)
                     else 0.0,
                 }
             )
             tracking.log_table(scored, "processing.parquet")
-            tracking.log_table(multipliers, "form_multipliers.csv")
-    return scored
+            tracking.log_table(multipliers, MULTIPLIERS_FILE)
+            tracking.log_table(elasticity, "volume_elasticity.csv")
+    return scored, multipliers
 
 
 def train_brand(evidence: Evidence, out: Path, *, track: bool) -> pd.DataFrame:

@@ -98,7 +98,14 @@ def load_evidence(folder: Path | None, artifacts: Path) -> Evidence:
         forecast=outputs.forecast.assign(date=pd.to_datetime(outputs.forecast["date"])),
         profile=load_profile(profile_path) if profile_path.exists() else None,
         data_digest=str(outputs.metrics.get("data_digest", "")),
+        multipliers=_trained_multipliers(artifacts),
     )
+
+
+def _trained_multipliers(artifacts: Path) -> pd.DataFrame | None:
+    """Form multipliers saved by 'xingnong train processing' (None before it has run)."""
+    path = artifacts / "form_multipliers.csv"
+    return pd.read_csv(path) if path.exists() else None
 
 
 def run(args: argparse.Namespace) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 from pathlib import Path
 
 from pipelines.common import add_model_args, backtest_config, data_folder_inputs, log, series_keys
@@ -58,7 +59,8 @@ def run(args: argparse.Namespace) -> int:
     if inputs.regions is not None and inputs.products is not None:
         evidence = load_evidence(args.data, out)
         log.info("[4/5] processing options and regional brands")
-        train_processing(evidence, out, track=track)
+        _, multipliers = train_processing(evidence, out, track=track)
+        evidence = dataclasses.replace(evidence, multipliers=multipliers)
         train_brand(evidence, out, track=track)
         written += [out / "processing.csv", out / "brand.csv"]
         log.info("[5/5] recommendations")

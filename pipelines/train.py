@@ -207,8 +207,11 @@ def run(args: argparse.Namespace) -> int:
 
         out = settings().artifacts_dir
         evidence = load_evidence(args.data, out)
-        step = train_processing if args.model == "processing" else train_brand
-        table = step(evidence, out, track=not args.no_mlflow)
+        track = not args.no_mlflow
+        if args.model == "processing":
+            table, _ = train_processing(evidence, out, track=track)
+        else:
+            table = train_brand(evidence, out, track=track)
         print(f"{args.model}: {len(table)} rows written to {out / (args.model + '.csv')}")
         return 0
     if args.sales:

@@ -198,3 +198,27 @@ def options_for(products: pd.DataFrame, options: pd.DataFrame) -> pd.DataFrame:
     columns += [c for c in names if c not in columns]
     both = both.sort_values([PRODUCT, OPTION]).reset_index(drop=True)
     return both[[*columns, "specific"]]
+
+
+def prefer_model(matched: pd.DataFrame, model: pd.DataFrame) -> pd.DataFrame:
+    """Form multipliers with the price-response model's value wherever it has one.
+
+    The model (``recommender.response``) holds region, channel, season and GI status equal, so
+    it is preferred over the matched ratio; the matched ratio or prior stays elsewhere.
+
+    Args:
+        matched: Output of :func:`learn_form_multipliers`.
+        model: ``product, option, price_multiplier, source`` from
+            ``PriceResponse.form_multipliers``.
+
+    Returns:
+        ``matched`` with model values (``source`` ``model``) where the model has the pair.
+    """
+    if model.empty:
+        return matched
+    keyed = model.set_index([PRODUCT, OPTION])[["price_multiplier", "source"]]
+    out = matched.set_index([PRODUCT, OPTION])
+    hit = out.index.isin(keyed.index)
+    out.loc[hit, "price_multiplier"] = keyed.loc[out.index[hit], "price_multiplier"].to_numpy()
+    out.loc[hit, "source"] = keyed.loc[out.index[hit], "source"].to_numpy()
+    return out.reset_index()[list(matched.columns)]

@@ -62,6 +62,8 @@ class Evidence:
         forecast: Served weekly forecast (``region, product, date, forecast, lo, hi``).
         profile: The cooperative's profile (its region gets it; others get a default).
         data_digest: Identity of the training data behind the forecast.
+        multipliers: Form price multipliers trained by ``xingnong train processing`` (learned
+            on the spot from the sales when absent).
     """
 
     sales: pd.DataFrame
@@ -73,6 +75,7 @@ class Evidence:
     forecast: pd.DataFrame
     profile: CoopProfile | None = None
     data_digest: str = ""
+    multipliers: pd.DataFrame | None = None
 
 
 def profile_for(region: str, sales: pd.DataFrame, base: CoopProfile | None) -> CoopProfile:
@@ -205,7 +208,10 @@ def recommend(evidence: Evidence, region: str, *, weeks: int = 8, top: int = 5) 
     )
     sold = sales[sales[PRODUCT].isin(mine)]  # every region's sales of the coop's products
     prices = fresh_price(sold, implied_from=resolved)
-    multipliers = learn_form_multipliers(sold, resolved)
+    if evidence.multipliers is not None:
+        multipliers = evidence.multipliers[evidence.multipliers[PRODUCT].isin(mine)]
+    else:
+        multipliers = learn_form_multipliers(sold, resolved)
     demand = demand_by_form(forecast[forecast[REGION] == region], sold[sold[REGION] == region])
     process = score_options(
         resolved, prices, multipliers, demand, profile, fresh_shelf_life=evidence.products

@@ -43,8 +43,16 @@ def test_run_then_recommend_gives_all_four_lists_with_reasons(coop, capsys):
     # given the main job has run on the cooperative's folder
     assert main(["run", "--data", str(coop), *SMALL]) == 0
     out = settings().artifacts_dir
-    for name in ("processing.csv", "brand.csv", "recommendations/zhouzhi.json"):
+    for name in (
+        "processing.csv",
+        "brand.csv",
+        "recommendations/zhouzhi.json",
+        "form_multipliers.csv",
+        "volume_elasticity.csv",
+    ):
         assert (out / name).exists(), name
+    sources = set(pd.read_csv(out / "form_multipliers.csv")["source"])
+    assert "model" in sources
     capsys.readouterr()
     # when the manager asks for Zhouzhi's recommendations as JSON
     assert (

@@ -102,3 +102,33 @@ def test_options_for_product_rows_override_category_rows():
         ("kiwifruit", "juice"): 0.6,
     }
     assert out.loc[(out["product"] == "kiwifruit") & (out["option"] == "dried"), "specific"].all()
+
+
+def test_model_multipliers_replace_matched_ones_where_the_model_has_them():
+    import pandas as pd
+
+    from recommender.pricing import prefer_model
+
+    matched = pd.DataFrame(
+        {
+            "product": ["kiwi", "kiwi"],
+            "option": ["dried", "juice"],
+            "price_multiplier": [6.0, 2.0],
+            "source": ["learned", "prior"],
+            "n_rows": [40, 0],
+            "n_fresh_rows": [40, 0],
+        }
+    )
+    model = pd.DataFrame(
+        {
+            "product": ["kiwi"],
+            "option": ["dried"],
+            "price_multiplier": [7.5],
+            "n_rows": [400],
+            "source": ["model"],
+        }
+    )
+    out = prefer_model(matched, model).set_index("option")
+    assert out.loc["dried", "price_multiplier"] == 7.5 and out.loc["dried", "source"] == "model"
+    assert out.loc["juice", "price_multiplier"] == 2.0 and out.loc["juice", "source"] == "prior"
+    assert list(prefer_model(matched, model).columns) == list(matched.columns)
