@@ -1,38 +1,160 @@
+"""The manager app, page by page, through Streamlit's AppTest (artifacts built once)."""
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
 from streamlit.testing.v1 import AppTest
 
-from recommender.config import REPO_ROOT, settings
+from recommender.config import DEMO_DATA_DIR, REPO_ROOT, settings
 
 APP = REPO_ROOT / "app.py"
+PAGES = (
+    "app_pages/overview.py",
+    "app_pages/demand.py",
+    "app_pages/advice.py",
+    "app_pages/listing.py",
+    "app_pages/models.py",
+    "app_pages/data.py",
+)
+REGIONS = ("zhouzhi", "luochuan", "liuba")
 
 
-def test_app_without_outputs_says_which_command_makes_them():
-    at = AppTest.from_file(str(APP), default_timeout=60).run()
-    assert not at.exception
-    assert any("xingnong run" in info.value for info in at.info)
-
-
-def test_app_shows_the_forecast_of_the_chosen_series(tiny_sales_csv):
+@pytest.fixture(scope="module")
+def built_home(tmp_path_factory):
+    """A home whose artifacts 'xingnong run' made from three demo counties (built once)."""
     from pipelines.cli import main
+    from recommender import config
 
-    assert (
-        main(
-            [
-                "run",
-                "--data",
-                str(tiny_sales_csv.parent),
-                "--no-mlflow",
-                "--horizon",
-                "4",
-                "--folds",
-                "2",
-            ]
-        )
-        == 0
-    )
+    root = tmp_path_factory.mktemp("app")
+    folder = root / "coop"
+    folder.mkdir()
+    for name in (
+        "regions.csv",
+        "products.csv",
+        "processing_options.csv",
+        "crop_economics.csv",
+        "brand_signals.csv",
+        "coop_profile.json",
+    ):
+        shutil.copy(DEMO_DATA_DIR / name, folder / name)
+    sales = pd.read_csv(DEMO_DATA_DIR / "sales.csv")
+    sales = sales[sales["region"].isin(REGIONS)]
+    sales = sales[pd.to_datetime(sales["date"]) > pd.Timestamp("2023-08-01")]
+    sales.to_csv(folder / "sales.csv", index=False)
+    home = root / "home"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("XINGNONG_HOME", str(home))
+        config.settings.cache_clear()
+        args = ["run", "--data", str(folder), "--no-mlflow", "--horizon", "4", "--folds", "2"]
+        assert main(args) == 0
+    config.settings.cache_clear()
+    return home
+
+
+@pytest.fixture
+def home(built_home, monkeypatch):
+    """Point this test at the built home."""
+    from recommender import config
+
+    monkeypatch.setenv("XINGNONG_HOME", str(built_home))
+    config.settings.cache_clear()
     assert (settings().artifacts_dir / "forecast.csv").exists()
-    at = AppTest.from_file(str(APP), default_timeout=60).run()
+    return built_home
+
+
+def _app() -> AppTest:
+    return AppTest.from_file(str(APP), default_timeout=60).run()
+
+
+def test_without_outputs_the_app_says_which_command_makes_them_in_both_languages():
+    at = _app()
     assert not at.exception
-    assert at.selectbox[0].options == ["county0", "county1", "county2"]
-    at.selectbox[0].select("county1").run()
-    assert at.selectbox[1].options == ["prod0", "prod1"]
-    assert len(at.dataframe) == 1 and len(at.dataframe[0].value) == 4
+    text = " ".join(info.value for info in at.info)
+    assert "xingnong run" in text and "make demo" in text
+    assert "还没有预测结果" in text and "No forecast yet" in text
+
+
+def test_every_page_renders(home):
+    at = _app()
+    assert not at.exception
+    assert at.sidebar.selectbox(key="region").value == "zhouzhi"  # the cooperative's own
+    for page in PAGES:
+        at.switch_page(page).run()
+        assert not at.exception, page
+        assert at.title, page
+
+
+def test_the_language_switch_changes_the_labels(home):
+    at = _app()
+    assert at.title[0].value == "概览"
+    assert at.sidebar.selectbox(key="region").label == "县区"
+    at.sidebar.radio(key="lang").set_value("en").run()
+    assert not at.exception
+    assert at.title[0].value == "Overview"
+    assert at.sidebar.selectbox(key="region").label == "County"
+    at.sidebar.radio(key="lang").set_value("zh").run()
+    assert at.title[0].value == "概览"
+
+
+def test_the_region_picker_goes_from_province_to_county(home):
+    at = _app()
+    assert at.sidebar.selectbox(key="province").options == ["陕西省 Shaanxi (shaanxi)"]
+    counties = at.sidebar.selectbox(key="region").options
+    assert sorted(c.rsplit("(", 1)[1].rstrip(")") for c in counties) == sorted(REGIONS)
+    at.sidebar.selectbox(key="region").set_value("luochuan").run()
+    at.switch_page("app_pages/demand.py").run()
+    assert not at.exception
+    assert at.session_state["region"] == "luochuan"
+
+
+def test_a_what_if_processing_cost_change_reranks_the_process_advice(home):
+    at = _app()
+    at.switch_page("app_pages/advice.py").run()
+    assert not at.exception
+    assert len(at.get("vega_lite_chart")) == 3  # the score parts of each list
+    before = at.dataframe[1].value.copy()  # grow, process, brand
+    at.slider(key="wi_cost_zhouzhi").set_value(300).run()
+    assert not at.exception
+    after = at.dataframe[1].value
+    assert not before.equals(after)
+
+
+def test_the_list_page_offers_the_plan_as_a_download(home):
+    at = _app()
+    at.switch_page("app_pages/listing.py").run()
+    assert not at.exception
+    assert len(at.dataframe) == 1 and len(at.dataframe[0].value) > 0
+    assert len(at.get("download_button")) == 1
+    assert at.dataframe[0].value.columns[0] == "周"  # headers in the chosen language
+
+
+def test_the_models_page_is_friendly_without_mlflow_runs(home):
+    at = _app()
+    at.switch_page("app_pages/models.py").run()
+    assert not at.exception
+    assert any("MLflow" in info.value for info in at.info)
+    assert len(at.dataframe) == 1  # the backtest metrics from the artifacts
+
+
+def test_an_uploaded_file_is_checked_with_reasons(tmp_path):
+    from app_pages.common import check_upload
+
+    data = (
+        b"date,region,product,quantity,price\n"
+        b"2024-03-03,zhouzhi,kiwifruit,10,12\n"
+        b"2024-03-03,zhouzhi,<script>,5,12\n"
+        b"not a date,zhouzhi,kiwifruit,5,12\n"
+    )
+    result = check_upload("sales.csv", data)
+    assert result.rows_read == 3 and result.rows_accepted == 1
+    assert result.reason_counts() == {"bad_date": 1, "unknown_product": 1}
+
+
+def test_names_are_shown_as_text_never_html():
+    from app_pages.common import plain
+
+    assert plain("<script>alert(1)</script>") == r"\<script\>alert\(1\)\</script\>"
+    for path in [APP, *(REPO_ROOT / p for p in PAGES), REPO_ROOT / "app_pages/common.py"]:
+        assert "unsafe_allow_html" not in Path(path).read_text(encoding="utf-8")

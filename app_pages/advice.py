@@ -1,0 +1,95 @@
+"""Grow / Process / Brand: ranked advice with its score parts, re-ranked by what-if controls."""
+
+import pandas as pd
+import streamlit as st
+
+from app_pages.common import (
+    WhatIf,
+    brand_components,
+    evidence,
+    grow_components,
+    lang,
+    process_components,
+    recommendations_or_stop,
+    region,
+    require_outputs,
+    tr,
+)
+from recommender.i18n import column, reason_key
+from recommender.recommend import ITEM_FIELDS, profile_for
+
+st.title(tr("advice_title"))
+require_outputs()
+county = region()
+ev = evidence()
+base = profile_for(county, ev.sales, ev.profile)
+
+with st.expander(tr("whatif"), expanded=True):
+    c1, c2, c3, c4 = st.columns(4)
+    price = c1.slider(tr("fresh_price_change"), -50, 100, 0, step=5, key=f"wi_price_{county}")
+    cost = c2.slider(tr("cost_change"), -50, 300, 0, step=10, key=f"wi_cost_{county}")
+    capex = c3.slider(tr("capex_change"), -50, 300, 0, step=10, key=f"wi_capex_{county}")
+    volume = c4.slider(tr("raw_volume_change"), -90, 300, 0, step=10, key=f"wi_volume_{county}")
+    d1, d2, d3 = st.columns(3)
+    skill = d1.selectbox(
+        tr("skill_level"),
+        [1, 2, 3],
+        index=base.skill_level - 1,
+        format_func=lambda s: tr(f"skill_{s}"),
+        key=f"wi_skill_{county}",
+    )
+    cold = d2.toggle(tr("cold_chain"), value=base.cold_chain, key=f"wi_cold_{county}")
+    transit = d3.number_input(
+        tr("transit_days"),
+        min_value=0,
+        max_value=30,
+        value=base.transit_days,
+        step=1,
+        key=f"wi_transit_{county}",
+    )
+
+whatif = WhatIf(
+    fresh_price=price / 100,
+    processing_cost=cost / 100,
+    capex=capex / 100,
+    raw_volume=volume / 100,
+    skill_level=None if skill == base.skill_level else int(skill),
+    cold_chain=None if cold == base.cold_chain else bool(cold),
+    transit_days=None if transit == base.transit_days else int(transit),
+)
+doc = recommendations_or_stop(county, whatif)
+key = reason_key(lang())
+
+
+def show(kind: str, parts: pd.DataFrame) -> None:
+    """One ranked table, its score parts as a stacked bar chart, and the reasons."""
+    items = doc[kind]
+    if not items:
+        st.info(tr("nothing"))
+        return
+    frame = pd.DataFrame(items)
+    fields = [f for f in ITEM_FIELDS[kind] if f in frame.columns]
+    table = frame[fields].copy()
+    for col in table.columns:
+        if pd.api.types.is_float_dtype(table[col]):
+            table[col] = table[col].round(2)
+    table["reason"] = frame[key] if key in frame else frame["reason"]
+    table.insert(0, "#", range(1, len(table) + 1))
+    st.dataframe(
+        table.rename(columns=lambda c: column(c, lang())),
+        hide_index=True,
+        width="stretch",
+        key=f"table_{kind}",
+    )
+    if not parts.empty:
+        st.caption(tr("components"))
+        st.bar_chart(parts.rename(columns=lambda c: column(c, lang())))
+
+
+grow_tab, process_tab, brand_tab = st.tabs([tr("tab_grow"), tr("tab_process"), tr("tab_brand")])
+with grow_tab:
+    show("grow", grow_components(doc["grow"]))
+with process_tab:
+    show("process", process_components(doc["process"]))
+with brand_tab:
+    show("brand", brand_components(doc["brand"]))

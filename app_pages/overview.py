@@ -1,0 +1,77 @@
+"""Overview: demand ahead against last year, the top advice of each kind, data freshness."""
+
+from datetime import datetime
+
+import pandas as pd
+import streamlit as st
+
+from app_pages.common import (
+    artifacts_dir,
+    evidence,
+    lang,
+    plain,
+    recommendations_or_stop,
+    region,
+    require_outputs,
+    tr,
+)
+from recommender.i18n import fmt_date, fmt_number, fmt_percent, reason_key
+
+WEEKS = 8
+st.title(tr("overview_title"))
+outputs = require_outputs()
+county = region()
+forecast = outputs.forecast[outputs.forecast["region"] == county]
+dates = sorted(forecast["date"].unique())[:WEEKS]
+ahead = forecast[forecast["date"].isin(dates)]
+sales = evidence().sales
+mine = sales[sales["region"] == county]
+c1, c2, c3 = st.columns(3)
+if dates:
+    start = pd.Timestamp(dates[0]) - pd.Timedelta(weeks=52) - pd.Timedelta(days=6)
+    end = pd.Timestamp(dates[-1]) - pd.Timedelta(weeks=52)
+    before = mine[(mine["date"] >= start) & (mine["date"] <= end)]["quantity"].sum()
+    now = float(ahead["forecast"].sum())
+    delta = fmt_percent(now / before - 1.0, lang(), sign=True) if before > 0 else None
+    c1.metric(
+        tr("demand_next", weeks=len(dates)),
+        f"{fmt_number(now, lang())} kg",
+        delta=delta,
+    )
+    c1.caption(
+        tr("demand_last_year", value=f"{fmt_number(before, lang())} kg")
+        if before > 0
+        else tr("no_last_year")
+    )
+stamp_path = artifacts_dir() / "forecast.csv"
+when = datetime.fromtimestamp(stamp_path.stat().st_mtime)
+c2.caption(tr("freshness", when=fmt_date(when, lang(), with_time=True)))
+c2.caption(tr("data_digest", digest=str(outputs.metrics.get("data_digest", ""))[:12]))
+beats = outputs.metrics.get("beats_baselines")
+c3.metric(
+    tr("wape"),
+    fmt_percent(outputs.metrics["overall"]["forecast"]["wape"], lang(), 1),
+)
+c3.caption(tr("model_beats") if beats else tr("model_not_beats"))
+
+doc = recommendations_or_stop(county)
+key = reason_key(lang())
+heads = {
+    "grow": lambda i: i["product"],
+    "process": lambda i: f"{i['product']} · {i['option']}",
+    "brand": lambda i: f"{i['product']} · {i['action']}",
+    "list": lambda i: f"{i['product']} · {i['form']} · {i['channel']}",
+}
+for kind, label in (
+    ("grow", "top_grow"),
+    ("process", "top_process"),
+    ("brand", "top_brand"),
+    ("list", "top_list"),
+):
+    st.subheader(tr(label))
+    items = doc[kind]
+    if not items:
+        st.caption(tr("nothing"))
+        continue
+    st.markdown(f"**{plain(heads[kind](items[0]))}**")
+    st.markdown(plain(items[0].get(key) or items[0].get("reason", "")))

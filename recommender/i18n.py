@@ -1,0 +1,262 @@
+"""Every label and message of the manager app in Chinese and English, and number formatting.
+
+``t(key, lang)`` looks a text up (Chinese is the default language); ``{name}`` fields are
+filled from keyword arguments. Numbers, money, percentages and dates are written the way a
+reader of each language expects (Chinese: 万/亿 for large numbers and 2025年11月30日).
+No Streamlit here: the app's pages are thin and call this module.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date, datetime
+from typing import Any
+
+LANGS = ("zh", "en")
+DEFAULT_LANG = "zh"
+LANG_NAMES = {"zh": "中文", "en": "English"}
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    # navigation and sidebar
+    "app_title": ("兴农", "Xingnong"),
+    "page_overview": ("概览", "Overview"),
+    "page_demand": ("需求", "Demand"),
+    "page_advice": ("种植/加工/品牌", "Grow/Process/Brand"),
+    "page_list": ("上架计划", "List"),
+    "page_models": ("模型", "Models"),
+    "page_data": ("数据", "Data"),
+    "language": ("语言 Language", "Language 语言"),
+    "province": ("省份", "Province"),
+    "county": ("县区", "County"),
+    "other_province": ("其他", "Other"),
+    "no_regions": ("没有可选的地区。", "No region to choose."),
+    # missing artifacts / errors
+    "no_artifacts": (
+        "还没有预测结果。请先运行 `xingnong run`（或 `make demo`）。",
+        "No forecast yet: run `xingnong run` (or `make demo`) first.",
+    ),
+    "no_recommendations": (
+        "无法为该地区生成建议：{error}",
+        "No recommendations for this region: {error}",
+    ),
+    "nothing": ("暂无建议。", "Nothing to recommend."),
+    # overview
+    "overview_title": ("概览", "Overview"),
+    "demand_next": ("未来{weeks}周需求", "Demand, next {weeks} weeks"),
+    "demand_last_year": ("去年同期 {value}", "same weeks last year {value}"),
+    "no_last_year": ("无去年同期数据", "no sales in the same weeks last year"),
+    "top_grow": ("首选种植", "Top grow"),
+    "top_process": ("首选加工", "Top process"),
+    "top_brand": ("首选品牌行动", "Top brand action"),
+    "top_list": ("本周上架", "List this week"),
+    "freshness": ("预测更新时间：{when}", "Forecast updated: {when}"),
+    "data_digest": ("数据指纹：{digest}", "Data digest: {digest}"),
+    "model_beats": ("模型优于基准", "Model beats the baselines"),
+    "model_not_beats": ("模型未优于基准", "Model does not beat the baselines"),
+    # demand
+    "demand_title": ("需求预测", "Demand forecast"),
+    "wape": ("回测误差 WAPE", "Backtest WAPE"),
+    "naive_wape": ("季节朴素 WAPE", "Seasonal naive WAPE"),
+    "coverage": ("80% 区间覆盖率", "80% interval coverage"),
+    "product": ("产品", "Product"),
+    "no_series": ("该地区没有预测。", "No forecast for this region."),
+    # advice
+    "advice_title": ("种植 · 加工 · 品牌", "Grow · Process · Brand"),
+    "whatif": ("假设分析（即时重新排序，不重新训练）", "What if (re-ranks at once, no retraining)"),
+    "fresh_price_change": ("鲜品价格变化 %", "Fresh price change %"),
+    "cost_change": ("加工成本变化 %", "Processing cost change %"),
+    "capex_change": ("设备投资变化 %", "Capex change %"),
+    "raw_volume_change": ("原料产量变化 %", "Raw volume change %"),
+    "skill_level": ("员工技能等级", "Staff skill level"),
+    "skill_1": ("1 基础 basic", "1 基础 basic"),
+    "skill_2": ("2 受过培训 trained", "2 受过培训 trained"),
+    "skill_3": ("3 专业 specialist", "3 专业 specialist"),
+    "cold_chain": ("有冷链", "Cold chain"),
+    "transit_days": ("运输天数", "Transit days"),
+    "tab_grow": ("种植", "Grow"),
+    "tab_process": ("加工", "Process"),
+    "tab_brand": ("品牌", "Brand"),
+    "components": ("评分构成", "Score components"),
+    "reasons": ("理由", "Reasons"),
+    # list
+    "list_title": ("上架计划", "Listing plan"),
+    "download_csv": ("下载 CSV", "Download CSV"),
+    "weeks": ("周数", "Weeks"),
+    # models
+    "models_title": ("模型", "Models"),
+    "backtest_metrics": ("最新回测：模型与基准", "Latest backtest: model against baselines"),
+    "runs": ("MLflow 运行记录", "MLflow runs"),
+    "no_runs": (
+        "MLflow 中还没有运行记录（使用了 `--no-mlflow`？）。运行 `xingnong run` 记录一次。",
+        "MLflow has no runs yet (was `--no-mlflow` used?). Run `xingnong run` to log one.",
+    ),
+    "champion": (
+        "冠军模型：版本 {version}，{when} 训练，模型指纹 {digest}",
+        "Champion: version {version}, trained {when}, bundle digest {digest}",
+    ),
+    "no_champion": ("还没有冠军模型。", "No champion model yet."),
+    "mlflow_error": ("无法读取 MLflow：{error}", "Cannot read MLflow: {error}"),
+    # data
+    "data_title": ("数据检查", "Data check"),
+    "upload": ("上传销售数据（CSV 或 Parquet）", "Upload sales (CSV or Parquet)"),
+    "upload_help": (
+        "只检查，不训练。最大 {mb} MB。",
+        "Checked only, never trained on. At most {mb} MB.",
+    ),
+    "too_big": ("文件超过 {mb} MB。", "The file is larger than {mb} MB."),
+    "rows_read": ("读取行数", "Rows read"),
+    "rows_accepted": ("通过", "Accepted"),
+    "rows_quarantined": ("隔离", "Quarantined"),
+    "by_reason": ("隔离原因", "Quarantined by reason"),
+    "quarantined_rows": ("被隔离的行", "Quarantined rows"),
+    "pii_found": (
+        "发现个人信息列：{columns}（{what}）",
+        "Personal columns found: {columns} ({what})",
+    ),
+    "pii_pseudonymised": ("已假名化", "pseudonymised"),
+    "pii_dropped": ("已删除", "dropped"),
+    "file_error": ("文件无法使用：{error}", "The file cannot be used: {error}"),
+    "all_accepted": ("所有行都通过了检查。", "Every row passed."),
+}
+
+COLUMNS: dict[str, tuple[str, str]] = {
+    "product": ("产品", "product"),
+    "option": ("加工方式", "option"),
+    "score": ("得分", "score"),
+    "reason": ("理由", "reason"),
+    "months_to_first_harvest": ("首次收获（月）", "months to first harvest"),
+    "profit_per_mu_year": ("每亩年利润（元）", "profit per mu a year (¥)"),
+    "profit_per_mu_horizon": ("每亩期内利润（元）", "profit per mu over horizon (¥)"),
+    "risk": ("风险", "risk"),
+    "uplift_per_kg_raw": ("每公斤增收（元）", "uplift per kg raw (¥)"),
+    "annual_uplift": ("年增收（元）", "annual uplift (¥)"),
+    "capex": ("设备投资（元）", "capex (¥)"),
+    "payback_years": ("回本（年）", "payback (years)"),
+    "feasible": ("可行", "feasible"),
+    "multiplier_source": ("价格倍数来源", "multiplier source"),
+    "gi_status": ("地理标志", "GI status"),
+    "location_quotient": ("专业化系数", "location quotient"),
+    "price_premium": ("溢价", "price premium"),
+    "action": ("行动", "action"),
+    "week": ("周", "week"),
+    "channel": ("渠道", "channel"),
+    "form": ("形态", "form"),
+    "quantity_kg": ("上架量（公斤）", "quantity (kg)"),
+    "forecast_kg": ("预测（公斤）", "forecast (kg)"),
+    "critical_ratio": ("服务水平", "service level"),
+    "festival": ("节日", "festival"),
+    "date": ("日期", "date"),
+    "forecast": ("预测", "forecast"),
+    "lo": ("下限", "low"),
+    "hi": ("上限", "high"),
+    "method": ("方法", "method"),
+    "wape": ("WAPE", "WAPE"),
+    "mase": ("MASE", "MASE"),
+    "model": ("模型", "model"),
+    "source_row": ("行号", "row"),
+    "detail": ("说明", "detail"),
+    "region": ("地区", "region"),
+    "quantity": ("数量", "quantity"),
+    "price": ("价格", "price"),
+    "count": ("行数", "rows"),
+    # score components
+    "specialisation": ("专业化", "specialisation"),
+    "uniqueness": ("独特性", "uniqueness"),
+    "premium": ("溢价", "premium"),
+    "growth": ("需求增长", "growth"),
+    "dispersion": ("价格差异", "dispersion"),
+    "uplift": ("年增收", "uplift"),
+    "capex_per_year": ("年折旧", "capex per year"),
+    "profit": ("期内利润", "profit"),
+    "demand_factor": ("需求系数", "demand factor"),
+}
+
+
+def lang_or_default(lang: str | None) -> str:
+    """``lang`` when it is a known language, else the default (Chinese)."""
+    return lang if lang in LANGS else DEFAULT_LANG
+
+
+def t(key: str, lang: str | None = DEFAULT_LANG, **fields: Any) -> str:
+    """The text of ``key`` in ``lang`` with ``{fields}`` filled; the key itself when unknown.
+
+    Args:
+        key: Message key (see :data:`MESSAGES`).
+        lang: ``zh`` or ``en`` (anything else: Chinese).
+        **fields: Values for the ``{name}`` placeholders.
+
+    Returns:
+        The text.
+    """
+    pair = MESSAGES.get(key)
+    if pair is None:
+        return key
+    text = pair[LANGS.index(lang_or_default(lang))]
+    return text.format(**fields) if fields else text
+
+
+def column(name: str, lang: str | None = DEFAULT_LANG) -> str:
+    """A table column's header in ``lang`` (the name itself when it has no translation)."""
+    pair = COLUMNS.get(name)
+    return pair[LANGS.index(lang_or_default(lang))] if pair else name
+
+
+def reason_key(lang: str | None) -> str:
+    """The recommendation item field holding the reason in ``lang``."""
+    return "reason_zh" if lang_or_default(lang) == "zh" else "reason"
+
+
+def _finite(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def fmt_number(value: Any, lang: str | None = DEFAULT_LANG, decimals: int = 0) -> str:
+    """A number for display: ``12,345`` in English, ``1.23万`` in Chinese; ``–`` when missing."""
+    if not _finite(value):
+        return "–"
+    value = float(value)
+    if lang_or_default(lang) == "zh":
+        for unit, size in (("亿", 1e8), ("万", 1e4)):
+            if abs(value) >= size:
+                return f"{value / size:,.2f}{unit}"
+    return f"{value:,.{decimals}f}"
+
+
+def fmt_money(value: Any, lang: str | None = DEFAULT_LANG, decimals: int = 0) -> str:
+    """Yuan: ``¥12,345`` (English) or ``¥1.23万`` (Chinese)."""
+    text = fmt_number(value, lang, decimals)
+    if text == "–":
+        return text
+    return f"-¥{text[1:]}" if text.startswith("-") else f"¥{text}"
+
+
+def fmt_percent(value: Any, lang: str | None = DEFAULT_LANG, decimals: int = 0, sign=False) -> str:
+    """A fraction as a percentage (0.123 -> ``12%``; with ``sign``: ``+12%``)."""
+    if not _finite(value):
+        return "–"
+    return f"{float(value):{'+' if sign else ''}.{decimals}%}"
+
+
+def fmt_date(value: Any, lang: str | None = DEFAULT_LANG, with_time: bool = False) -> str:
+    """A date: ``2025年11月30日`` in Chinese, ``30 Nov 2025`` in English (optionally the time)."""
+    if value is None:
+        return "–"
+    if not isinstance(value, date):
+        try:
+            value = datetime.fromisoformat(str(value))
+        except ValueError:
+            return str(value)
+    clock = f" {value:%H:%M}" if with_time and isinstance(value, datetime) else ""
+    if lang_or_default(lang) == "zh":
+        return f"{value.year}年{value.month}月{value.day}日{clock}"
+    return f"{value.day} {value:%b} {value.year}{clock}"
+
+
+def region_label(code: str, names: dict[str, tuple[str, str]]) -> str:
+    """A region's names in both languages with its code (``周至县 Zhouzhi (zhouzhi)``).
+
+    Both languages, so a picker's options stay the same when the language changes.
+    """
+    zh, en = names.get(code) or ("", "")
+    name = " ".join(n for n in (zh, en) if n)
+    return f"{name} ({code})" if name else code

@@ -1,0 +1,172 @@
+"""Real-browser tests: Streamlit served on 127.0.0.1, driven by Playwright in Debian's Chromium."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from recommender.config import DEMO_DATA_DIR, REPO_ROOT
+
+CHROMIUM = "/usr/bin/chromium"
+SCREENSHOTS = REPO_ROOT / "docs" / "screenshots"
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+]
+
+if not Path(CHROMIUM).exists() and not os.environ.get("CI"):
+    pytest.skip("Debian chromium is not installed (CI installs it)", allow_module_level=True)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory):
+    """Artifacts from a small run, and `streamlit run app.py` serving them on loopback."""
+    home = tmp_path_factory.mktemp("home")
+    data = tmp_path_factory.mktemp("coop")
+    for name in (
+        "regions.csv",
+        "products.csv",
+        "processing_options.csv",
+        "crop_economics.csv",
+        "brand_signals.csv",
+        "coop_profile.json",
+    ):
+        shutil.copy(DEMO_DATA_DIR / name, data / name)
+    sales = pd.read_csv(DEMO_DATA_DIR / "sales.csv")
+    sales = sales[sales["region"].isin(["zhouzhi", "luochuan", "liuba"])]
+    sales[pd.to_datetime(sales["date"]) > pd.Timestamp("2023-08-01")].to_csv(
+        data / "sales.csv", index=False
+    )
+    env = dict(
+        os.environ, XINGNONG_HOME=str(home), MLFLOW_TRACKING_URI=f"sqlite:///{home / 'mlflow.db'}"
+    )
+    run = [
+        sys.executable,
+        "-m",
+        "pipelines.cli",
+        "-q",
+        "run",
+        "--data",
+        str(data),
+        "--no-mlflow",
+        "--horizon",
+        "4",
+        "--folds",
+        "2",
+    ]
+    subprocess.run(run, cwd=REPO_ROOT, env=env, check=True, capture_output=True)
+    port = _free_port()
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "app.py",
+            "--server.headless",
+            "true",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        cwd=REPO_ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).status == 200:
+                    break
+            except OSError:
+                assert server.poll() is None, "streamlit exited"
+                time.sleep(0.5)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def page(app_url):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        context = browser.new_context(
+            viewport={"width": 1366, "height": 900}, accept_downloads=True
+        )
+        yield context.new_page()
+        browser.close()
+
+
+def _settle(page) -> None:
+    """Wait until Streamlit has finished running the page script."""
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(500)
+    page.wait_for_selector("[data-test-script-state='notRunning']", timeout=60_000)
+    page.wait_for_timeout(1000)
+
+
+def test_every_page_renders_in_a_real_browser(app_url, page):
+    # when the manager opens the app
+    page.goto(app_url)
+    page.wait_for_selector("[data-testid='stSidebarNav']", timeout=60_000)
+    links = page.locator("[data-testid='stSidebarNav'] a")
+    count = links.count()
+    # then all six pages are there, and each renders without an exception box
+    assert count == 6
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for i in range(count):
+        links.nth(i).click()
+        _settle(page)
+        assert page.locator("[data-testid='stException']").count() == 0
+        page.screenshot(path=str(SCREENSHOTS / f"page-{i + 1}-zh.png"), full_page=True)
+
+
+def test_language_switch_and_plan_download(app_url, page):
+    # given the app in Chinese
+    page.goto(app_url)
+    _settle(page)
+    assert page.get_by_text("概览").count() > 0
+    # when the manager switches to English
+    page.get_by_text("English", exact=True).click()
+    _settle(page)
+    # then the navigation speaks English
+    assert page.locator("[data-testid='stSidebarNav']").get_by_text("Overview").count() == 1
+    page.screenshot(path=str(SCREENSHOTS / "overview-en.png"), full_page=True)
+    # and the listing plan downloads as a CSV
+    page.locator("[data-testid='stSidebarNav'] a").nth(3).click()
+    _settle(page)
+    with page.expect_download() as info:
+        page.locator("[data-testid='stDownloadButton'] button").first.click()
+    path = info.value.path()
+    text = Path(path).read_bytes().decode("utf-8-sig")
+    assert text.splitlines()[0].count(",") >= 4 and len(text.splitlines()) > 1
+    page.screenshot(path=str(SCREENSHOTS / "list-en.png"), full_page=True)
