@@ -1,13 +1,12 @@
 """The manager app, page by page, through Streamlit's AppTest (artifacts built once)."""
 
-import shutil
 from pathlib import Path
 
-import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from recommender.config import DEMO_DATA_DIR, REPO_ROOT, settings
+from recommender.config import REPO_ROOT, settings
+from tests.helpers import write_coop
 
 APP = REPO_ROOT / "app.py"
 PAGES = (
@@ -28,21 +27,7 @@ def built_home(tmp_path_factory):
     from recommender import config
 
     root = tmp_path_factory.mktemp("app")
-    folder = root / "coop"
-    folder.mkdir()
-    for name in (
-        "regions.csv",
-        "products.csv",
-        "processing_options.csv",
-        "crop_economics.csv",
-        "brand_signals.csv",
-        "coop_profile.json",
-    ):
-        shutil.copy(DEMO_DATA_DIR / name, folder / name)
-    sales = pd.read_csv(DEMO_DATA_DIR / "sales.csv")
-    sales = sales[sales["region"].isin(REGIONS)]
-    sales = sales[pd.to_datetime(sales["date"]) > pd.Timestamp("2023-08-01")]
-    sales.to_csv(folder / "sales.csv", index=False)
+    folder = write_coop(root / "coop")
     home = root / "home"
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("XINGNONG_HOME", str(home))

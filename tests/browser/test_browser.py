@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -11,10 +10,10 @@ import time
 import urllib.request
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
-from recommender.config import DEMO_DATA_DIR, REPO_ROOT
+from recommender.config import REPO_ROOT
+from tests.helpers import write_coop
 
 CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = REPO_ROOT / "docs" / "screenshots"
@@ -42,21 +41,7 @@ def _free_port() -> int:
 def app_url(tmp_path_factory):
     """Artifacts from a small run, and `streamlit run app.py` serving them on loopback."""
     home = tmp_path_factory.mktemp("home")
-    data = tmp_path_factory.mktemp("coop")
-    for name in (
-        "regions.csv",
-        "products.csv",
-        "processing_options.csv",
-        "crop_economics.csv",
-        "brand_signals.csv",
-        "coop_profile.json",
-    ):
-        shutil.copy(DEMO_DATA_DIR / name, data / name)
-    sales = pd.read_csv(DEMO_DATA_DIR / "sales.csv")
-    sales = sales[sales["region"].isin(["zhouzhi", "luochuan", "liuba"])]
-    sales[pd.to_datetime(sales["date"]) > pd.Timestamp("2023-08-01")].to_csv(
-        data / "sales.csv", index=False
-    )
+    data = write_coop(tmp_path_factory.mktemp("coop"))
     env = dict(
         os.environ, XINGNONG_HOME=str(home), MLFLOW_TRACKING_URI=f"sqlite:///{home / 'mlflow.db'}"
     )

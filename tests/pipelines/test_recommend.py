@@ -1,12 +1,12 @@
 import json
-import shutil
 
 import pandas as pd
 import pytest
 
 from pipelines.cli import main
-from recommender.config import DEMO_DATA_DIR, settings
+from recommender.config import settings
 from recommender.recommend import ITEM_FIELDS
+from tests.helpers import write_coop
 
 SMALL = ["--horizon", "4", "--folds", "2", "--no-mlflow"]
 REGIONS = ("zhouzhi", "luochuan", "liuba")
@@ -15,22 +15,7 @@ REGIONS = ("zhouzhi", "luochuan", "liuba")
 @pytest.fixture
 def coop(tmp_path):
     """Three demo counties' last 120 weeks, with the demo reference tables and profile."""
-    folder = tmp_path / "coop"
-    folder.mkdir()
-    for name in (
-        "regions.csv",
-        "products.csv",
-        "processing_options.csv",
-        "crop_economics.csv",
-        "brand_signals.csv",
-        "coop_profile.json",
-    ):
-        shutil.copy(DEMO_DATA_DIR / name, folder / name)
-    sales = pd.read_csv(DEMO_DATA_DIR / "sales.csv")
-    recent = sales[sales["region"].isin(REGIONS)]
-    recent = recent[pd.to_datetime(recent["date"]) > pd.Timestamp("2023-08-01")]
-    recent.to_csv(folder / "sales.csv", index=False)
-    return folder
+    return write_coop(tmp_path / "coop")
 
 
 def test_recommend_without_a_forecast_says_which_command_makes_it(coop, capsys):

@@ -1,0 +1,39 @@
+"""Helpers shared by test modules (fixtures live in conftest.py)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+
+from recommender.config import DEMO_DATA_DIR
+
+COOP_REGIONS = ("zhouzhi", "luochuan", "liuba")
+REFERENCE_FILES = (
+    "regions.csv",
+    "products.csv",
+    "processing_options.csv",
+    "crop_economics.csv",
+    "brand_signals.csv",
+    "coop_profile.json",
+)
+
+
+def write_coop(folder: Path) -> Path:
+    """A small cooperative data folder: three demo counties' sales since August 2023.
+
+    Args:
+        folder: Where to write (created if missing).
+
+    Returns:
+        The folder, laid out like ``data/demo``.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in REFERENCE_FILES:
+        shutil.copy(DEMO_DATA_DIR / name, folder / name)
+    sales = pd.read_csv(DEMO_DATA_DIR / "sales.csv")
+    sales = sales[sales["region"].isin(COOP_REGIONS)]
+    sales = sales[pd.to_datetime(sales["date"]) > pd.Timestamp("2023-08-01")]
+    sales.to_csv(folder / "sales.csv", index=False)
+    return folder
