@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8501
 
-.PHONY: demo test bench lint install install-dev train app clean
+.PHONY: demo test bench lint install install-dev train app clean screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,10 @@ train: install
 ## test: install with dev extras and run the whole test suite
 test: install-dev
 	$(BIN)/python -m pytest -n 2 --dist loadfile -q
+
+## screenshots: refresh docs/screenshots/ (the README's) with the real-browser tests
+screenshots: install-dev
+	XINGNONG_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest tests/browser -q
 
 ## bench: speed, memory and accuracy benchmarks (figures go in README.md)
 bench: install-dev

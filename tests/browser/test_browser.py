@@ -6,6 +6,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -16,7 +17,11 @@ from recommender.config import REPO_ROOT
 from tests.helpers import write_coop
 
 CHROMIUM = "/usr/bin/chromium"
-SCREENSHOTS = REPO_ROOT / "docs" / "screenshots"
+# Screenshots go to a temporary folder unless XINGNONG_SCREENSHOTS names one
+# (`make screenshots` refreshes the README's docs/screenshots/).
+SCREENSHOTS = Path(
+    os.environ.get("XINGNONG_SCREENSHOTS") or Path(tempfile.gettempdir()) / "xingnong-screens"
+)
 FLAGS = [
     "--no-sandbox",
     "--disable-gpu",
