@@ -21,8 +21,8 @@ from recommender.contract import (
     QUANTITY,
     REGION,
 )
+from recommender.pricing import OPTION
 
-OPTION = "option"
 MODEL = "model"
 GI_REGISTERED = "registered"
 MULTIPLIER_COLUMNS = (PRODUCT, OPTION, "price_multiplier", "n_rows", "source")
