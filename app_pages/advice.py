@@ -4,19 +4,21 @@ import pandas as pd
 import streamlit as st
 
 from app_pages.common import (
-    WhatIf,
-    brand_components,
     evidence,
-    grow_components,
+    item_title,
     lang,
-    process_components,
+    products,
     recommendations_or_stop,
     region,
     require_outputs,
     tr,
 )
-from recommender.i18n import column, reason_key
+from recommender.charts import parts_chart
+from recommender.i18n import reason_key
+from recommender.labels import column, named
+from recommender.parts import brand_components, grow_components, process_components
 from recommender.recommend import ITEM_FIELDS, profile_for
+from recommender.whatif import WhatIf
 
 st.title(tr("advice_title"))
 require_outputs()
@@ -59,6 +61,7 @@ whatif = WhatIf(
 )
 doc = recommendations_or_stop(county, whatif)
 key = reason_key(lang())
+names = products()
 
 
 def show(kind: str, parts: pd.DataFrame) -> None:
@@ -75,6 +78,7 @@ def show(kind: str, parts: pd.DataFrame) -> None:
             table[col] = table[col].round(2)
     table["reason"] = frame[key] if key in frame else frame["reason"]
     table.insert(0, "#", range(1, len(table) + 1))
+    table = named(table, lang(), names)
     st.dataframe(
         table.rename(columns=lambda c: column(c, lang())),
         hide_index=True,
@@ -83,13 +87,13 @@ def show(kind: str, parts: pd.DataFrame) -> None:
     )
     if not parts.empty:
         st.caption(tr("components"))
-        st.bar_chart(parts.rename(columns=lambda c: column(c, lang())))
+        st.altair_chart(parts_chart(parts, lang()), width="stretch")
 
 
 grow_tab, process_tab, brand_tab = st.tabs([tr("tab_grow"), tr("tab_process"), tr("tab_brand")])
 with grow_tab:
-    show("grow", grow_components(doc["grow"]))
+    show("grow", grow_components(doc["grow"], item_title))
 with process_tab:
-    show("process", process_components(doc["process"]))
+    show("process", process_components(doc["process"], lambda i: item_title(i, "option")))
 with brand_tab:
-    show("brand", brand_components(doc["brand"]))
+    show("brand", brand_components(doc["brand"], label=item_title))

@@ -10,7 +10,6 @@ from __future__ import annotations
 import dataclasses
 import re
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -18,18 +17,23 @@ import pandas as pd
 import streamlit as st
 
 from pipelines.recommend import load_evidence
-from recommender.brand import BrandWeights
-from recommender.config import DEMO_DATA_DIR, settings
+from recommender.config import settings
 from recommender.errors import DataError
 from recommender.i18n import lang_or_default, t
 from recommender.ingest import IngestResult, load_products, load_regions, validate_sales
+from recommender.labels import product_label, product_names, value_label
+from recommender.outlook import (
+    ahead_vs_last_year,
+    channel_forecast,
+    channels,
+    festivals_between,
+    weekly_history,
+)
 from recommender.outputs import RunOutputs, outputs_stamp, read_outputs
-from recommender.processing import CAPEX_LIFE_YEARS
 from recommender.readers import read_table
-from recommender.recommend import Evidence, profile_for, recommend
+from recommender.recommend import Evidence, recommend
+from recommender.whatif import WhatIf, apply_whatif
 
-DATA_FOLDER: Path | None = None
-"""The data folder recommendations read (None: the embedded demo data, as ``xingnong run``)."""
 _STAMPED = ("forecast.csv", "metrics.json", "form_multipliers.csv")
 
 
@@ -62,6 +66,11 @@ def plain(text: Any) -> str:
 # ------------------------------------------------------------------------------ artifacts
 
 
+def data_key() -> str:
+    """The data folder the app reads (``XINGNONG_DATA``, else the demo data), as a cache key."""
+    return str(settings().data_dir)
+
+
 def artifacts_dir() -> Path:
     """Where ``xingnong run`` wrote its outputs."""
     return settings().artifacts_dir
@@ -90,39 +99,98 @@ def require_outputs() -> RunOutputs:
     found = outputs()
     if found is None:
         st.info(both("no_artifacts"))
+        from app_pages.training import train_button
+
+        train_button()
         st.stop()
     return found
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
-def _evidence(folder: str, key: float | None, data: str | None) -> Evidence:
-    return load_evidence(Path(data) if data else None, Path(folder))
+def _evidence(folder: str, key: float | None, data: str) -> Evidence:
+    return load_evidence(Path(data), Path(folder))
 
 
 def evidence() -> Evidence:
     """The recommendations' evidence (shared, never mutated: what-ifs work on copies)."""
     folder = artifacts_dir()
-    return _evidence(str(folder), stamp(folder), str(DATA_FOLDER) if DATA_FOLDER else None)
+    return _evidence(str(folder), stamp(folder), data_key())
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _ahead(folder: str, key: float | None, data: str, county: str, weeks: int):
+    ev = _evidence(folder, key, data)
+    return ahead_vs_last_year(ev.forecast, ev.sales, county, weeks)
+
+
+def ahead(county: str, weeks: int = 8) -> pd.DataFrame:
+    """The county's demand in the weeks ahead beside the same weeks last year (cached)."""
+    folder = artifacts_dir()
+    data = data_key()
+    return _ahead(str(folder), stamp(folder), data, county, weeks)
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def _outlook(folder: str, key: float | None, data: str, county: str, product: str, channel):
+    ev = _evidence(folder, key, data)
+    history = weekly_history(ev.sales, county, product, channel)
+    forecast = channel_forecast(ev.forecast, ev.sales, county, product, channel)
+    shown = pd.concat([history["date"], forecast["date"]])
+    fests = festivals_between(shown.min(), shown.max()) if len(shown) else pd.DataFrame()
+    return history, forecast, fests
+
+
+def outlook(
+    county: str, product: str, channel: str | None
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Weekly history, forecast (scaled to the channel) and festivals in view (cached)."""
+    folder = artifacts_dir()
+    data = data_key()
+    return _outlook(str(folder), stamp(folder), data, county, product, channel)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _channels(folder: str, key: float | None, data: str, county: str, product: str):
+    return channels(_evidence(folder, key, data).sales, county, product)
+
+
+def sold_channels(county: str, product: str) -> list[str]:
+    """The channels the county sold the product through, largest first (cached)."""
+    folder = artifacts_dir()
+    data = data_key()
+    return _channels(str(folder), stamp(folder), data, county, product)
 
 
 # ------------------------------------------------------------------------------ regions
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
-def region_table(data: str | None) -> pd.DataFrame:
+def region_table(data: str) -> pd.DataFrame:
     """The regions table of the data folder."""
-    return load_regions((Path(data) if data else DEMO_DATA_DIR) / "regions.csv")
+    return load_regions(Path(data) / "regions.csv")
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
-def product_table(data: str | None) -> pd.DataFrame:
+def product_table(data: str) -> pd.DataFrame:
     """The products table of the data folder."""
-    return load_products((Path(data) if data else DEMO_DATA_DIR) / "products.csv")
+    return load_products(Path(data) / "products.csv")
+
+
+def products() -> dict[str, tuple[str, str]]:
+    """Product code -> (Chinese name, English name), for showing products by name."""
+    return product_names(product_table(data_key()))
+
+
+def item_title(item: dict[str, Any], *fields: str) -> str:
+    """A recommendation's product by name, then its coded fields (option, action...) by name."""
+    names = products()
+    parts = [product_label(item["product"], names, lang())]
+    return " · ".join([*parts, *(value_label(item[f], lang()) for f in fields)])
 
 
 def region_names() -> dict[str, tuple[str, str]]:
     """Region code -> (Chinese name, English name)."""
-    table = region_table(str(DATA_FOLDER) if DATA_FOLDER else None)
+    table = region_table(data_key())
     return {
         str(r.region): (str(r.name_zh or ""), str(r.name_en or ""))
         for r in table.itertuples(index=False)
@@ -131,7 +199,7 @@ def region_names() -> dict[str, tuple[str, str]]:
 
 def counties_by_province(counties: list[str]) -> dict[str, list[str]]:
     """The given counties grouped by their province in the regions table (``""``: unknown)."""
-    table = region_table(str(DATA_FOLDER) if DATA_FOLDER else None)
+    table = region_table(data_key())
     parent = dict(zip(table["region"], table["parent"], strict=True))
     level = dict(zip(table["region"], table["level"], strict=True))
     groups: dict[str, list[str]] = {}
@@ -150,13 +218,13 @@ def available_counties() -> list[str]:
     found = outputs()
     if found is not None:
         return sorted(str(r) for r in found.forecast["region"].unique())
-    table = region_table(str(DATA_FOLDER) if DATA_FOLDER else None)
+    table = region_table(data_key())
     return sorted(table.loc[table["level"] == "county", "region"].astype(str))
 
 
 def default_county(counties: list[str]) -> str | None:
     """The cooperative's own county when it has a forecast, else the first."""
-    root = DATA_FOLDER or DEMO_DATA_DIR
+    root = settings().data_dir
     try:
         from recommender.profile import load_profile
 
@@ -174,68 +242,9 @@ def region() -> str | None:
 # ------------------------------------------------------------------------------ what-if
 
 
-@dataclass(frozen=True)
-class WhatIf:
-    """Changes to try before recommending (nothing is retrained).
-
-    Attributes:
-        fresh_price: Change of every sales price, fraction (0.1 = +10 %).
-        processing_cost: Change of every option's processing cost per kg, fraction.
-        capex: Change of every option's capex, fraction.
-        raw_volume: Change of the cooperative's raw volume, fraction.
-        skill_level: Staff skill 1-3 (None: the profile's).
-        cold_chain: Cold chain (None: the profile's).
-        transit_days: Days to the buyer (None: the profile's).
-    """
-
-    fresh_price: float = 0.0
-    processing_cost: float = 0.0
-    capex: float = 0.0
-    raw_volume: float = 0.0
-    skill_level: int | None = None
-    cold_chain: bool | None = None
-    transit_days: int | None = None
-
-
-def apply_whatif(ev: Evidence, county: str, whatif: WhatIf) -> Evidence:
-    """A copy of the evidence with the what-if changes applied (the original is untouched).
-
-    Args:
-        ev: The evidence.
-        county: The region the profile is for.
-        whatif: The changes.
-
-    Returns:
-        The changed evidence.
-    """
-    if whatif == WhatIf():
-        return ev
-    sales, options = ev.sales, ev.options
-    if whatif.fresh_price:
-        sales = sales.assign(price=sales["price"] * (1.0 + whatif.fresh_price))
-    if whatif.processing_cost or whatif.capex:
-        options = options.assign(
-            processing_cost_per_kg=options["processing_cost_per_kg"]
-            * (1.0 + whatif.processing_cost),
-            capex=options["capex"] * (1.0 + whatif.capex),
-        )
-    profile = profile_for(county, ev.sales, ev.profile)
-    changes: dict[str, Any] = {}
-    if whatif.raw_volume:
-        changes["raw_volume_kg"] = {
-            p: kg * (1.0 + whatif.raw_volume) for p, kg in profile.raw_volume_kg.items()
-        }
-    for name in ("skill_level", "cold_chain", "transit_days"):
-        value = getattr(whatif, name)
-        if value is not None:
-            changes[name] = value
-    profile = profile.replace(**changes) if changes else profile
-    return dataclasses.replace(ev, sales=sales, options=options, profile=profile)
-
-
 @st.cache_data(max_entries=64, show_spinner=False)
 def _recommendations(
-    folder: str, key: float | None, data: str | None, county: str, whatif: tuple, weeks: int
+    folder: str, key: float | None, data: str, county: str, whatif: tuple, weeks: int
 ) -> dict[str, Any]:
     ev = _evidence(folder, key, data)
     return recommend(apply_whatif(ev, county, WhatIf(*whatif)), county, weeks=weeks)
@@ -248,7 +257,7 @@ def recommendations(county: str, whatif: WhatIf | None = None, weeks: int = 8) -
         DataError: Unknown region or one without sales.
     """
     folder = artifacts_dir()
-    data = str(DATA_FOLDER) if DATA_FOLDER else None
+    data = data_key()
     return _recommendations(
         str(folder), stamp(folder), data, county, dataclasses.astuple(whatif or WhatIf()), weeks
     )
@@ -264,64 +273,28 @@ def recommendations_or_stop(county: str, whatif: WhatIf | None = None, weeks: in
         raise  # unreachable: st.stop raises
 
 
-# ------------------------------------------------------------------------------ score parts
+# ------------------------------------------------------------------------------ downloads
 
 
-def process_components(items: list[dict[str, Any]]) -> pd.DataFrame:
-    """Parts of each processing score: annual uplift, capex per year, risk discount (sum=score)."""
-    rows = []
-    for item in items:
-        uplift = float(item.get("annual_uplift") or 0.0)
-        capex = float(item.get("capex") or 0.0) / CAPEX_LIFE_YEARS
-        score = float(item.get("score") or 0.0)
-        rows.append(
-            {
-                "item": f"{item['product']} · {item['option']}",
-                "uplift": uplift,
-                "capex_per_year": -capex,
-                "risk": score - (uplift - capex),
-            }
-        )
-    return pd.DataFrame(rows).set_index("item") if rows else pd.DataFrame()
+def _cell(value: object) -> object:
+    """Text a spreadsheet would run as a formula (=, +, -, @) is written as text."""
+    return f"'{value}" if isinstance(value, str) and value[:1] in ("=", "+", "-", "@") else value
 
 
-def grow_components(items: list[dict[str, Any]]) -> pd.DataFrame:
-    """Parts of each grow score: horizon profit per mu and the demand/risk adjustment."""
-    rows = []
-    for item in items:
-        profit = float(item.get("profit_per_mu_horizon") or 0.0)
-        score = float(item.get("score") or 0.0)
-        rows.append({"item": item["product"], "profit": profit, "demand_factor": score - profit})
-    return pd.DataFrame(rows).set_index("item") if rows else pd.DataFrame()
+def csv_bytes(table: pd.DataFrame) -> bytes:
+    """A table as CSV that spreadsheets open right: UTF-8 with BOM, no formulas run."""
+    return table.map(_cell).to_csv(index=False).encode("utf-8-sig")
 
 
-def brand_components(items: list[dict[str, Any]], w: BrandWeights | None = None) -> pd.DataFrame:
-    """The weighted 0-100 parts of each brand score (they add up to the score)."""
-    import numpy as np
-
-    w = w or BrandWeights()
-    total = sum(w._weights())
-    rows = []
-
-    def num(item: dict[str, Any], name: str) -> float:
-        value = item.get(name)
-        return float(value) if value is not None else 0.0
-
-    for item in items:
-        lq, premium = num(item, "location_quotient"), num(item, "price_premium")
-        growth = num(item, "demand_growth")
-        parts = {
-            "specialisation": np.log(max(lq, 1.0)) / np.log(w.lq_saturation),
-            "uniqueness": num(item, "uniqueness"),
-            "premium": (premium - w.premium_floor) / (w.premium_cap - w.premium_floor),
-            "growth": (growth - w.growth_floor) / (w.growth_cap - w.growth_floor),
-            "dispersion": num(item, "price_dispersion") / w.dispersion_cap,
-        }
-        row = {"item": item["product"]}
-        for (name, value), weight in zip(parts.items(), w._weights(), strict=True):
-            row[name] = 100.0 * weight * min(max(float(value), 0.0), 1.0) / total
-        rows.append(row)
-    return pd.DataFrame(rows).set_index("item") if rows else pd.DataFrame()
+def csv_download(table: pd.DataFrame, file_name: str, key: str | None = None) -> None:
+    """A button that downloads the table as it is shown (see :func:`csv_bytes`)."""
+    st.download_button(
+        tr("download_csv"),
+        data=csv_bytes(table),
+        file_name=file_name,
+        mime="text/csv",
+        key=key,
+    )
 
 
 # ------------------------------------------------------------------------------ data check
@@ -334,7 +307,7 @@ def check_upload(name: str, data: bytes) -> IngestResult:
         DataError: The file cannot be read or lacks a required column.
     """
     suffix = Path(name).suffix.lower() or ".csv"
-    key = str(DATA_FOLDER) if DATA_FOLDER else None
+    key = data_key()
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"upload{suffix}"
         path.write_bytes(data)

@@ -5,7 +5,8 @@ import streamlit as st
 
 from app_pages.common import check_upload, lang, tr
 from recommender.errors import DataError
-from recommender.i18n import column, fmt_number
+from recommender.i18n import fmt_number
+from recommender.labels import column
 
 st.title(tr("data_title"))
 limit_mb = int(st.get_option("server.maxUploadSize"))

@@ -1,9 +1,20 @@
-"""Demand page: the served forecast per region and product, with its 80% interval."""
+"""Demand page: history and forecast with its 80% interval per product and channel, festivals."""
 
 import streamlit as st
 
-from app_pages.common import lang, region, require_outputs, tr
-from recommender.i18n import column, fmt_percent
+from app_pages.common import (
+    csv_download,
+    lang,
+    outlook,
+    products,
+    region,
+    require_outputs,
+    sold_channels,
+    tr,
+)
+from recommender.charts import demand_chart
+from recommender.i18n import fmt_percent
+from recommender.labels import column, named, product_label, value_label
 
 st.title(tr("demand_title"))
 outputs = require_outputs()
@@ -15,14 +26,37 @@ c2.metric(tr("naive_wape"), fmt_percent(overall["seasonal_naive"]["wape"], lang(
 c3.metric(tr("coverage"), fmt_percent(overall["forecast"]["coverage"], lang()))
 
 county = region()
-products = sorted(forecast.loc[forecast["region"] == county, "product"].unique())
-if not products:
+codes = sorted(forecast.loc[forecast["region"] == county, "product"].unique())
+if not codes:
     st.info(tr("no_series"))
     st.stop()
-product = st.selectbox(tr("product"), products, key="demand_product")
+names = products()
+p1, p2 = st.columns(2)
+product = p1.selectbox(
+    tr("product"),
+    codes,
+    format_func=lambda c: product_label(c, names, lang()),
+    key="demand_product",
+)
+choices: list[str | None] = [None, *sold_channels(county, product)]
+channel = p2.selectbox(
+    tr("channel"),
+    choices,
+    format_func=lambda c: tr("all_channels") if c is None else value_label(c, lang()),
+    key=f"demand_channel_{product}",
+)
+
+history, ahead, fests = outlook(county, product, channel)
+st.altair_chart(demand_chart(history, ahead, fests, lang()), width="stretch")
+st.caption(tr("festivals_shaded") + (" " + tr("channel_share_note") if channel else ""))
+
 rows = forecast[(forecast["region"] == county) & (forecast["product"] == product)]
-chart = rows.set_index("date")[["lo", "forecast", "hi"]]
-st.line_chart(chart.rename(columns=lambda c: column(c, lang())))
-table = rows[["date", "forecast", "lo", "hi", "method"]].assign(date=rows["date"].dt.date)
-st.dataframe(table.rename(columns=lambda c: column(c, lang())), hide_index=True)
+table = ahead.assign(date=ahead["date"].dt.date, product=product, method=rows["method"].iloc[0])
+table = table[["date", "product", "forecast", "lo", "hi", "method"]]
+table[["forecast", "lo", "hi"]] = table[["forecast", "lo", "hi"]].round(1)
+if channel is not None:
+    table.insert(2, "channel", channel)
+table = named(table, lang(), names).rename(columns=lambda c: column(c, lang()))
+st.dataframe(table, hide_index=True, width="stretch")
+csv_download(table, f"forecast_{county}_{product}{'_' + channel if channel else ''}.csv")
 st.caption(tr("data_digest", digest=outputs.metrics["data_digest"][:12]))

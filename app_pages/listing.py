@@ -1,10 +1,20 @@
-"""List page: the week-by-week listing plan and its CSV download."""
+"""List page: the week-by-week listing plan by channel, as a chart, a table and a CSV."""
 
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import lang, recommendations_or_stop, region, require_outputs, tr
-from recommender.i18n import column, reason_key
+from app_pages.common import (
+    csv_download,
+    lang,
+    products,
+    recommendations_or_stop,
+    region,
+    require_outputs,
+    tr,
+)
+from recommender.charts import plan_chart
+from recommender.i18n import reason_key
+from recommender.labels import column, named
 
 COLUMNS = ["week", "product", "channel", "form", "quantity_kg", "forecast_kg", "critical_ratio"]
 st.title(tr("list_title"))
@@ -16,6 +26,7 @@ plan = pd.DataFrame(doc["list"])
 if plan.empty:
     st.info(tr("nothing"))
     st.stop()
+st.altair_chart(plan_chart(plan, lang()), width="stretch")
 key = reason_key(lang())
 shown = [c for c in [*COLUMNS, "festival"] if c in plan.columns]
 table = plan[shown].copy()
@@ -24,20 +35,13 @@ for col in ("quantity_kg", "forecast_kg"):
         table[col] = table[col].round(1)
 if "critical_ratio" in table:
     table["critical_ratio"] = table["critical_ratio"].round(3)
+if "festival" in table:
+    pick = 1 if lang() == "zh" else 0  # the plan names festivals "English / 中文"
+    table["festival"] = [
+        " · ".join(n.split(" / ")[pick] for n in str(f).split("; ") if " / " in n) if f else ""
+        for f in table["festival"].fillna("")
+    ]
 table["reason"] = plan[key] if key in plan else plan["reason"]
-table = table.rename(columns=lambda c: column(c, lang()))
+table = named(table, lang(), products()).rename(columns=lambda c: column(c, lang()))
 st.dataframe(table, hide_index=True, width="stretch")
-
-
-def _cell(value: object) -> object:
-    """Text a spreadsheet would run as a formula (=, +, -, @) is written as text."""
-    return f"'{value}" if isinstance(value, str) and value[:1] in ("=", "+", "-", "@") else value
-
-
-st.download_button(
-    tr("download_csv"),
-    data=table.map(_cell).to_csv(index=False).encode("utf-8-sig"),
-    file_name=f"listing_{county}.csv",
-    mime="text/csv",
-    key="list_download",
-)
+csv_download(table, f"listing_{county}.csv", key="list_download")

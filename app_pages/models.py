@@ -4,18 +4,21 @@ import pandas as pd
 import streamlit as st
 
 from app_pages.common import lang, outputs, tr
+from recommender.charts import models_chart
 from recommender.config import REGISTERED_DEMAND_MODEL
-from recommender.i18n import column, fmt_date, fmt_percent
+from recommender.i18n import fmt_date, fmt_percent
+from recommender.labels import column, value_label
 
 st.title(tr("models_title"))
 found = outputs()
 if found is not None:
     st.subheader(tr("backtest_metrics"))
     overall = found.metrics.get("overall", {})
+    st.altair_chart(models_chart(overall, lang()), width="stretch")
     table = pd.DataFrame(
         [
             {
-                "model": name,
+                "model": value_label(name, lang()),
                 "wape": fmt_percent(m.get("wape"), lang(), 1),
                 "mase": round(float(m.get("mase") or float("nan")), 3),
                 "coverage": fmt_percent(m.get("coverage"), lang()),
@@ -53,9 +56,26 @@ else:
     st.caption(tr("no_champion"))
 if runs.empty:
     st.info(tr("no_runs"))
-else:
-    wanted = ["start_time", "run_name", "status"]
-    wanted += [c for c in runs.columns if c.startswith("metrics.") and "wape" in c.lower()]
-    wanted += [c for c in runs.columns if c.startswith("metrics.") and c not in wanted]
-    wanted += [c for c in runs.columns if "digest" in c.lower() and c not in wanted]
-    st.dataframe(runs[wanted], hide_index=True, width="stretch")
+    st.stop()
+
+
+def _get(name: str) -> pd.Series:
+    return runs[name] if name in runs.columns else pd.Series([None] * len(runs))
+
+
+shown = pd.DataFrame(
+    {
+        "trained_at": [fmt_date(t, lang(), with_time=True) for t in _get("start_time")],
+        "run_name": _get("run_name"),
+        "status": _get("status"),
+        "wape_served": [fmt_percent(v, lang(), 1) for v in _get("metrics.forecast_wape")],
+        "wape_naive": [fmt_percent(v, lang(), 1) for v in _get("metrics.seasonal_naive_wape")],
+        "wape_ets": [fmt_percent(v, lang(), 1) for v in _get("metrics.ets_wape")],
+        "beats": _get("tags.beats_baselines").map({"True": "✓", "False": "✗"}),
+        "data_digest": _get("tags.data_digest").astype("string").str[:12],
+        "is_champion": [
+            "★" if champion and run == champion["run_id"] else "" for run in _get("run_id")
+        ],
+    }
+)
+st.dataframe(shown.rename(columns=lambda c: column(c, lang())), hide_index=True, width="stretch")

@@ -2,12 +2,12 @@
 
 from datetime import datetime
 
-import pandas as pd
 import streamlit as st
 
 from app_pages.common import (
+    ahead,
     artifacts_dir,
-    evidence,
+    item_title,
     lang,
     plain,
     recommendations_or_stop,
@@ -15,23 +15,19 @@ from app_pages.common import (
     require_outputs,
     tr,
 )
+from recommender.charts import ahead_chart
 from recommender.i18n import fmt_date, fmt_number, fmt_percent, reason_key
 
 WEEKS = 8
 st.title(tr("overview_title"))
 outputs = require_outputs()
 county = region()
-forecast = outputs.forecast[outputs.forecast["region"] == county]
-dates = sorted(forecast["date"].unique())[:WEEKS]
-ahead = forecast[forecast["date"].isin(dates)]
-sales = evidence().sales
-mine = sales[sales["region"] == county]
+weekly = ahead(county, WEEKS)
+dates = list(weekly["date"])
 c1, c2, c3 = st.columns(3)
 if dates:
-    start = pd.Timestamp(dates[0]) - pd.Timedelta(weeks=52) - pd.Timedelta(days=6)
-    end = pd.Timestamp(dates[-1]) - pd.Timedelta(weeks=52)
-    before = mine[(mine["date"] >= start) & (mine["date"] <= end)]["quantity"].sum()
-    now = float(ahead["forecast"].sum())
+    before = float(weekly["last_year"].sum())
+    now = float(weekly["forecast"].sum())
     delta = fmt_percent(now / before - 1.0, lang(), sign=True) if before > 0 else None
     c1.metric(
         tr("demand_next", weeks=len(dates)),
@@ -54,13 +50,15 @@ c3.metric(
 )
 c3.caption(tr("model_beats") if beats else tr("model_not_beats"))
 
+if dates:
+    st.altair_chart(ahead_chart(weekly, lang()), width="stretch")
 doc = recommendations_or_stop(county)
 key = reason_key(lang())
 heads = {
-    "grow": lambda i: i["product"],
-    "process": lambda i: f"{i['product']} · {i['option']}",
-    "brand": lambda i: f"{i['product']} · {i['action']}",
-    "list": lambda i: f"{i['product']} · {i['form']} · {i['channel']}",
+    "grow": lambda i: item_title(i),
+    "process": lambda i: item_title(i, "option"),
+    "brand": lambda i: item_title(i, "action"),
+    "list": lambda i: item_title(i, "form", "channel"),
 }
 for kind, label in (
     ("grow", "top_grow"),

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from recommender.config import DEMO_DATA_DIR, settings
+from recommender.config import settings
 from recommender.contract import PRODUCT, REGION
 from recommender.errors import DataError
 from recommender.ingest import IngestResult, load_products, load_regions, validate_sales
@@ -149,12 +149,12 @@ def data_folder_inputs(folder: Path | None) -> Inputs:
     """Read a data folder laid out like ``data/demo/`` (sales plus reference tables).
 
     Args:
-        folder: The folder; the embedded demo data when None.
+        folder: The folder; when None, ``XINGNONG_DATA`` or else the embedded demo data.
 
     Returns:
         The validated inputs.
     """
-    root = folder or DEMO_DATA_DIR
+    root = folder or settings().data_dir
     sales = root / SALES_FILE
     if not sales.exists():
         parquet = root / "sales.parquet"

@@ -52,7 +52,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--weeks", type=int, default=8, help="weeks of listing plan (default 8)")
     parser.add_argument("--format", choices=["json", "table"], default="table")
     parser.add_argument("--lang", choices=["en", "zh"], default="en", help="table language")
-    parser.add_argument("--data", type=Path, help="data folder (default: the demo data)")
+    parser.add_argument(
+        "--data", type=Path, help="data folder (default: $XINGNONG_DATA, else the demo data)"
+    )
     parser.set_defaults(handler=run)
 
 
@@ -69,7 +71,8 @@ def load_evidence(folder: Path | None, artifacts: Path) -> Evidence:
     """Read everything the recommendations need from a data folder and the run outputs.
 
     Args:
-        folder: Data folder (default: the demo data); reference tables it lacks come from the
+        folder: Data folder (default: ``XINGNONG_DATA``, else the demo data); reference tables
+            it lacks come from the
             demo defaults.
         artifacts: The folder 'xingnong run' wrote its outputs to.
 
@@ -82,7 +85,7 @@ def load_evidence(folder: Path | None, artifacts: Path) -> Evidence:
     outputs = read_outputs(artifacts)
     if outputs is None:
         raise DataError(f"no forecast in {artifacts}: run 'xingnong run' first")
-    root = folder or DEMO_DATA_DIR
+    root = folder or settings().data_dir
     inputs = data_folder_inputs(folder)
     if inputs.regions is None or inputs.products is None:
         raise DataError(f"{root} needs regions.csv and products.csv for recommendations")

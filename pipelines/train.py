@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -63,7 +64,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "processing and brand read the forecast that demand wrote",
     )
     parser.add_argument(
-        "--data", type=Path, help="data folder for processing/brand (default: the demo data)"
+        "--data",
+        type=Path,
+        help="data folder for processing/brand (default: $XINGNONG_DATA, else the demo data)",
     )
     parser.add_argument("--sales", type=Path, help="sales CSV or Parquet (default: demo data)")
     parser.add_argument("--regions", type=Path, help="regions table (optional)")
@@ -101,6 +104,7 @@ def train_demand(
     keys: tuple[str, ...],
     bundle: Path | None = None,
     track: bool = True,
+    report: Callable[[str], None] = progress,
 ) -> TrainOutcome:
     """Backtest, fit on all data, save the bundle and (optionally) log everything to MLflow.
 
@@ -110,6 +114,7 @@ def train_demand(
         keys: Columns identifying a series.
         bundle: Bundle folder (default ``models/demand`` under the project folder).
         track: Log to MLflow and register the model.
+        report: Told a line of text as each backtest window and the final fit finish.
 
     Returns:
         The outcome.
@@ -123,7 +128,7 @@ def train_demand(
         config.folds,
         config.horizon,
     )
-    run = run_demand(panel, config, fit_final=True, progress=progress)
+    run = run_demand(panel, config, fit_final=True, progress=report)
     assert run.forecaster is not None
     doc = metrics_document(run)
     forecast = run.forecaster.predict()
@@ -173,8 +178,10 @@ def _track(
                 **{f"version.{lib}": v for lib, v in library_versions().items()},
             }
         )
+        # Per-fold values under their own names: MLflow shows a metric's latest step as the
+        # run's value, so sharing a name would put the last fold where the overall belongs.
         for step, fold in enumerate(doc["folds"], start=1):
-            tracking.log_metrics(_flat(fold["metrics"]), step=step)
+            tracking.log_metrics(_flat(fold["metrics"], prefix="fold_"), step=step)
         tracking.log_metrics(_flat(doc["overall"]))
         tracking.log_metrics({f"time_{k}": v for k, v in doc["timings_seconds"].items()})
         tracking.log_dict(doc, "metrics.json")
@@ -195,8 +202,8 @@ def _track(
     return version
 
 
-def _flat(metrics: dict[str, dict[str, float]]) -> dict[str, float]:
-    return {f"{model}_{name}": value for model, m in metrics.items() for name, value in m.items()}
+def _flat(metrics: dict[str, dict[str, float]], prefix: str = "") -> dict[str, float]:
+    return {f"{prefix}{model}_{k}": v for model, m in metrics.items() for k, v in m.items()}
 
 
 def run(args: argparse.Namespace) -> int:

@@ -12,6 +12,7 @@ REPO_ROOT = PACKAGE_ROOT.parent
 DEMO_DATA_DIR = REPO_ROOT / "data" / "demo"
 
 ENV_HOME = "XINGNONG_HOME"
+ENV_DATA = "XINGNONG_DATA"
 ENV_PII_KEY = "XINGNONG_PII_KEY"
 ENV_BUNDLE_KEY = "XINGNONG_BUNDLE_KEY"
 ENV_TRACKING_URI = "MLFLOW_TRACKING_URI"
@@ -46,12 +47,19 @@ class Settings:
         demo_dir: The embedded demo data folder.
         tracking_uri: MLflow tracking URI.
         forecast: Forecaster defaults.
+        data: The cooperative's data folder (None: the embedded demo data).
     """
 
     home: Path
     demo_dir: Path
     tracking_uri: str
     forecast: ForecastSettings = field(default_factory=ForecastSettings)
+    data: Path | None = None
+
+    @property
+    def data_dir(self) -> Path:
+        """The data folder runs and the app read by default (``XINGNONG_DATA``, else the demo)."""
+        return self.data or self.demo_dir
 
     @property
     def models_dir(self) -> Path:
@@ -67,7 +75,8 @@ class Settings:
 def load_settings(environ: dict[str, str] | None = None) -> Settings:
     """Build settings from the environment.
 
-    ``XINGNONG_HOME`` sets the project folder (default: the current directory) and
+    ``XINGNONG_HOME`` sets the project folder (default: the current directory),
+    ``XINGNONG_DATA`` the data folder used when none is named (default: the demo data) and
     ``MLFLOW_TRACKING_URI`` the tracking store (default: ``sqlite:///<home>/mlflow.db``).
 
     Args:
@@ -79,7 +88,8 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
     env = os.environ if environ is None else environ
     home = Path(env.get(ENV_HOME) or Path.cwd()).resolve()
     uri = env.get(ENV_TRACKING_URI) or f"sqlite:///{home / 'mlflow.db'}"
-    return Settings(home=home, demo_dir=DEMO_DATA_DIR, tracking_uri=uri)
+    data = Path(env[ENV_DATA]).resolve() if env.get(ENV_DATA) else None
+    return Settings(home=home, demo_dir=DEMO_DATA_DIR, tracking_uri=uri, data=data)
 
 
 @lru_cache(maxsize=1)

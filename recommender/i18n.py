@@ -35,6 +35,22 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "还没有预测结果。请先运行 `xingnong run`（或 `make demo`）。",
         "No forecast yet: run `xingnong run` (or `make demo`) first.",
     ),
+    "train_demo": ("用演示数据训练（约2分钟）", "Train on the demo data (about 2 minutes)"),
+    "train_data": ("用本合作社的数据训练", "Train on the cooperative's data"),
+    "training_validate": ("正在检查数据…", "Checking the data…"),
+    "training_demand": ("正在回测并训练需求模型…", "Backtesting and training the demand model…"),
+    "training_forecast": ("正在写入预测…", "Writing the forecast…"),
+    "training_differentiation": (
+        "正在评估加工方式和区域品牌…",
+        "Scoring processing options and regional brands…",
+    ),
+    "training_recommendations": ("正在生成建议…", "Making the recommendations…"),
+    "training_done": ("训练完成。", "Training finished."),
+    "training_busy": (
+        "另一个会话正在训练，请稍后刷新。",
+        "Another session is training: refresh in a moment.",
+    ),
+    "training_failed": ("训练失败：{error}", "Training failed: {error}"),
     "no_recommendations": (
         "无法为该地区生成建议：{error}",
         "No recommendations for this region: {error}",
@@ -60,6 +76,26 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "coverage": ("80% 区间覆盖率", "80% interval coverage"),
     "product": ("产品", "Product"),
     "no_series": ("该地区没有预测。", "No forecast for this region."),
+    "channel": ("渠道", "Channel"),
+    "all_channels": ("全部渠道", "All channels"),
+    "channel_share_note": (
+        "单个渠道的预测 = 地区预测 × 该渠道近52周的销量占比（节日周与平常周分开计算）。",
+        "A channel's forecast is the region's forecast times the channel's share of the last "
+        "52 weeks of sales (festival and ordinary weeks apart).",
+    ),
+    "festivals_shaded": (
+        "阴影为节假日（红）和电商节（紫）。",
+        "Shaded: public holidays (red) and shopping festivals (purple).",
+    ),
+    "chart_history": ("历史销量", "history"),
+    "chart_forecast": ("预测", "forecast"),
+    "chart_interval": ("80% 区间", "80% interval"),
+    "chart_last_year": ("去年同期", "same week last year"),
+    "chart_week": ("周", "week"),
+    "chart_kg": ("公斤", "kg"),
+    "chart_from": ("开始", "from"),
+    "chart_to": ("结束", "to"),
+    "chart_wape": ("回测误差 WAPE（越低越好）", "backtest WAPE (lower is better)"),
     # advice
     "advice_title": ("种植 · 加工 · 品牌", "Grow · Process · Brand"),
     "whatif": ("假设分析（即时重新排序，不重新训练）", "What if (re-ranks at once, no retraining)"),
@@ -119,58 +155,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "all_accepted": ("所有行都通过了检查。", "Every row passed."),
 }
 
-COLUMNS: dict[str, tuple[str, str]] = {
-    "product": ("产品", "product"),
-    "option": ("加工方式", "option"),
-    "score": ("得分", "score"),
-    "reason": ("理由", "reason"),
-    "months_to_first_harvest": ("首次收获（月）", "months to first harvest"),
-    "profit_per_mu_year": ("每亩年利润（元）", "profit per mu a year (¥)"),
-    "profit_per_mu_horizon": ("每亩期内利润（元）", "profit per mu over horizon (¥)"),
-    "risk": ("风险", "risk"),
-    "uplift_per_kg_raw": ("每公斤增收（元）", "uplift per kg raw (¥)"),
-    "annual_uplift": ("年增收（元）", "annual uplift (¥)"),
-    "capex": ("设备投资（元）", "capex (¥)"),
-    "payback_years": ("回本（年）", "payback (years)"),
-    "feasible": ("可行", "feasible"),
-    "multiplier_source": ("价格倍数来源", "multiplier source"),
-    "gi_status": ("地理标志", "GI status"),
-    "location_quotient": ("专业化系数", "location quotient"),
-    "price_premium": ("溢价", "price premium"),
-    "action": ("行动", "action"),
-    "week": ("周", "week"),
-    "channel": ("渠道", "channel"),
-    "form": ("形态", "form"),
-    "quantity_kg": ("上架量（公斤）", "quantity (kg)"),
-    "forecast_kg": ("预测（公斤）", "forecast (kg)"),
-    "critical_ratio": ("服务水平", "service level"),
-    "festival": ("节日", "festival"),
-    "date": ("日期", "date"),
-    "forecast": ("预测", "forecast"),
-    "lo": ("下限", "low"),
-    "hi": ("上限", "high"),
-    "method": ("方法", "method"),
-    "wape": ("WAPE", "WAPE"),
-    "mase": ("MASE", "MASE"),
-    "model": ("模型", "model"),
-    "source_row": ("行号", "row"),
-    "detail": ("说明", "detail"),
-    "region": ("地区", "region"),
-    "quantity": ("数量", "quantity"),
-    "price": ("价格", "price"),
-    "count": ("行数", "rows"),
-    # score components
-    "specialisation": ("专业化", "specialisation"),
-    "uniqueness": ("独特性", "uniqueness"),
-    "premium": ("溢价", "premium"),
-    "growth": ("需求增长", "growth"),
-    "dispersion": ("价格差异", "dispersion"),
-    "uplift": ("年增收", "uplift"),
-    "capex_per_year": ("年折旧", "capex per year"),
-    "profit": ("期内利润", "profit"),
-    "demand_factor": ("需求系数", "demand factor"),
-}
-
 
 def lang_or_default(lang: str | None) -> str:
     """``lang`` when it is a known language, else the default (Chinese)."""
@@ -193,12 +177,6 @@ def t(key: str, lang: str | None = DEFAULT_LANG, **fields: Any) -> str:
         return key
     text = pair[LANGS.index(lang_or_default(lang))]
     return text.format(**fields) if fields else text
-
-
-def column(name: str, lang: str | None = DEFAULT_LANG) -> str:
-    """A table column's header in ``lang`` (the name itself when it has no translation)."""
-    pair = COLUMNS.get(name)
-    return pair[LANGS.index(lang_or_default(lang))] if pair else name
 
 
 def reason_key(lang: str | None) -> str:
@@ -246,6 +224,10 @@ def fmt_date(value: Any, lang: str | None = DEFAULT_LANG, with_time: bool = Fals
             value = datetime.fromisoformat(str(value))
         except ValueError:
             return str(value)
+    if hasattr(value, "to_pydatetime"):  # a pandas Timestamp
+        value = value.to_pydatetime()
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        value = value.astimezone()  # the reader's (server's) local time
     clock = f" {value:%H:%M}" if with_time and isinstance(value, datetime) else ""
     if lang_or_default(lang) == "zh":
         return f"{value.year}年{value.month}月{value.day}日{clock}"

@@ -19,6 +19,7 @@ from recommender.contract import (
     QUANTITY,
     REGION,
 )
+from recommender.labels import value_label
 from recommender.periods import period_label
 from recommender.processing import VERB_ZH
 from recommender.spoilage import spoilage_share
@@ -168,7 +169,7 @@ def _name(info: pd.DataFrame, product: str, column: str) -> str:
 
 def _reasons(r: pd.Series) -> tuple[str, str]:
     """One sentence with the numbers, in English and Chinese."""
-    what = f"{r['name'].lower()} ({r[FORM].replace('_', ' ')}) on {r[CHANNEL]}"
+    what = f"{r['name'].lower()} ({value_label(r[FORM], 'en')}) on {value_label(r[CHANNEL], 'en')}"
     span = f"forecast {r['forecast_kg']:,.0f} kg, 80 % range {r['lo_kg']:,.0f}-{r['hi_kg']:,.0f} kg"
     span_zh = f"预测{r['forecast_kg']:,.0f}公斤，80%区间{r['lo_kg']:,.0f}-{r['hi_kg']:,.0f}公斤"
     if np.isfinite(r["cu"]):
@@ -189,7 +190,8 @@ def _reasons(r: pd.Series) -> tuple[str, str]:
         f"so stock to the {r['critical_ratio']:.0%} level"
     )
     zh = (
-        f"{week}这一周在{r[CHANNEL]}上架{r['name_zh']}（{VERB_ZH.get(r[FORM], r[FORM])}）"
+        f"{week}这一周在{value_label(r[CHANNEL], 'zh')}上架{r['name_zh']}"
+        f"（{VERB_ZH.get(r[FORM], r[FORM])}）"
         f"{r['quantity_kg']:,.0f}公斤"
         f"（{span_zh}）：{why_zh}，按{r['critical_ratio']:.0%}服务水平备货"
     )

@@ -1,11 +1,13 @@
 """The manager app, page by page, through Streamlit's AppTest (artifacts built once)."""
 
+import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from recommender.config import REPO_ROOT, settings
+from recommender.config import DEMO_DATA_DIR, REPO_ROOT, settings
 from tests.helpers import write_coop
 
 APP = REPO_ROOT / "app.py"
@@ -61,6 +63,44 @@ def test_without_outputs_the_app_says_which_command_makes_them_in_both_languages
     assert "还没有预测结果" in text and "No forecast yet" in text
 
 
+def test_the_train_button_trains_with_progress_and_the_pages_then_show_the_results(
+    tmp_path, monkeypatch
+):
+    # given no results yet and the cooperative's data folder named by XINGNONG_DATA
+    from recommender import config
+
+    monkeypatch.setenv("XINGNONG_DATA", str(write_coop(tmp_path / "coop")))
+    config.settings.cache_clear()
+    at = _app()
+    assert not at.exception and at.info  # the "no forecast yet" message
+    button = at.button(key="train")
+    assert button.label == "用本合作社的数据训练"
+    # when the manager presses it
+    button.click().run(timeout=300)
+    # then every pipeline ran: the overview shows the new results
+    assert not at.exception
+    assert not [i for i in at.info if "xingnong run" in i.value]
+    assert at.title[0].value == "概览" and at.metric
+    assert (settings().artifacts_dir / "recommendations" / "zhouzhi.json").exists()
+    # and the Models page lists the MLflow run it logged, with the overall WAPE
+    at.switch_page("app_pages/models.py").run()
+    assert not at.exception
+    runs = at.dataframe[-1].value
+    assert len(runs) == 1 and runs["运行"].iloc[0].startswith("demand-")
+    overall = json.loads((settings().artifacts_dir / "metrics.json").read_text())["overall"]
+    assert runs["WAPE 兴农模型"].iloc[0] == f"{overall['forecast']['wape']:.1%}"
+
+
+def test_a_second_training_waits_for_the_first(tmp_path):
+    from app_pages.training import exclusive
+
+    lock = tmp_path / "home" / ".training.lock"
+    with exclusive(lock) as first, exclusive(lock) as second:
+        assert first and not second
+    with exclusive(lock) as again:
+        assert again  # released when the first finished
+
+
 def test_every_page_renders(home):
     at = _app()
     assert not at.exception
@@ -104,6 +144,48 @@ def test_a_what_if_processing_cost_change_reranks_the_process_advice(home):
     assert not at.exception
     after = at.dataframe[1].value
     assert not before.equals(after)
+
+
+def test_the_demand_page_charts_history_forecast_and_festivals_by_channel(home):
+    at = _app()
+    at.switch_page("app_pages/demand.py").run()
+    assert not at.exception
+    # products are picked by name; the chart draws history blue and the forecast orange
+    product = at.selectbox(key="demand_product")
+    assert "猕猴桃" in product.options
+    charts = at.get("vega_lite_chart")
+    assert len(charts) == 1
+    spec = charts[0].proto.spec
+    assert "#4c78a8" in spec and "#f58518" in spec
+    table = at.dataframe[0].value
+    assert "渠道" not in table.columns
+    total = table["预测"].sum()
+    # when one channel is chosen, the forecast is that channel's share of the total
+    product.set_value("kiwifruit").run()
+    table = at.dataframe[0].value
+    total = table["预测"].sum()
+    channel = at.selectbox(key="demand_channel_kiwifruit")
+    assert channel.options[0] == "全部渠道" and len(channel.options) > 2
+    channel.set_value(channel.options[1]).run()
+    assert not at.exception
+    part = at.dataframe[0].value
+    assert part["渠道"].iloc[0] == channel.options[1]
+    assert 0 < part["预测"].sum() < total
+    assert any("节" in c.value for c in at.caption)  # the festival legend
+    assert len(at.get("download_button")) == 1
+
+
+def test_tables_name_products_and_options_in_the_chosen_language(home):
+    at = _app()
+    at.switch_page("app_pages/advice.py").run()
+    grow = at.dataframe[0].value
+    names = pd.read_csv(DEMO_DATA_DIR / "products.csv")
+    assert set(grow["产品"]) <= set(names["name_zh"]) and "猕猴桃" in set(grow["产品"])
+    at.sidebar.radio(key="lang").set_value("en").run()
+    grow = at.dataframe[0].value
+    process = at.dataframe[1].value
+    assert set(grow["product"]) <= set(names["name_en"]) and "Kiwifruit" in set(grow["product"])
+    assert not set(process["option"]) & {"gift_box", "graded_packed", "dried"}
 
 
 def test_the_list_page_offers_the_plan_as_a_download(home):

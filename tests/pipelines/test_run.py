@@ -40,3 +40,31 @@ def test_run_on_a_folder_without_sales_is_a_one_line_error(tmp_path, capsys):
     err = capsys.readouterr().err.strip().splitlines()
     assert code == 1
     assert err[-1].startswith("error: ") and "sales.csv" in err[-1]
+
+
+def test_run_everything_reports_progress_in_order_and_honours_xingnong_data(
+    tmp_path, tiny_sales, monkeypatch
+):
+    # given a data folder named by XINGNONG_DATA (no --data)
+    from pipelines.run import STEPS, run_everything
+    from recommender import config
+
+    folder = tmp_path / "coop"
+    folder.mkdir()
+    tiny_sales.to_csv(folder / "sales.csv", index=False)
+    monkeypatch.setenv("XINGNONG_DATA", str(folder))
+    config.settings.cache_clear()
+    seen: list[tuple[str, float]] = []
+    # when the main job runs from Python with a progress callback
+    code = run_everything(["--no-mlflow", *SMALL], lambda step, done: seen.append((step, done)))
+    # then it trained on that folder and told every step, never going backwards, ending at 1
+    assert code == 0
+    forecast = pd.read_csv(config.settings().artifacts_dir / "forecast.csv")
+    assert set(forecast["region"]) == set(tiny_sales["region"])
+    fractions = [done for _, done in seen]
+    assert fractions == sorted(fractions) and fractions[0] == 0.0 and seen[-1] == ("done", 1.0)
+    steps = [step for step, _ in seen]
+    assert steps[:2] == ["validate", "demand"] and "forecast" in steps
+    # the demand step moves on once per backtest window (2 warm-up + 2 folds) and the final fit
+    assert steps.count("demand") == 1 + 5
+    assert {s for s, _ in STEPS} >= {"validate", "demand", "forecast"}

@@ -52,7 +52,7 @@ def test_a_changed_bundle_file_is_refused(trained):
 
 
 def test_train_logs_the_run_and_registers_the_model(trained):
-    code, _ = trained
+    code, bundle = trained
     assert code == 0
     # then MLflow has one finished run with per-fold and overall metrics and the digest
     runs = runs_table("xingnong-demand")
@@ -63,8 +63,13 @@ def test_train_logs_the_run_and_registers_the_model(trained):
     assert len(run["tags.data_digest"]) == 64
     assert run["tags.version.lightgbm"] and run["tags.version.pandas"]
     client = mlflow.MlflowClient()
+    # the run's headline value is the overall one; the folds are a separate, stepped metric
+    overall = load_bundle(bundle).metadata["metrics"]["overall"]
+    assert run["metrics.forecast_wape"] == pytest.approx(overall["forecast"]["wape"])
     history = client.get_metric_history(run["run_id"], "forecast_wape")
-    assert sorted(m.step for m in history) == [0, 1, 2]  # two folds, then overall
+    assert [m.step for m in history] == [0]
+    folds = client.get_metric_history(run["run_id"], "fold_forecast_wape")
+    assert sorted(m.step for m in folds) == [1, 2]
     artifacts = {a.path for a in client.list_artifacts(run["run_id"])}
     assert {"metrics.json", "backtest.csv", "forecast.png", "feature_importance.png"} <= artifacts
     # and the model is registered; @champion only if the backtest beat the baselines

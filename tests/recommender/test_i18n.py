@@ -4,10 +4,8 @@ from datetime import date, datetime
 import pytest
 
 from recommender.i18n import (
-    COLUMNS,
     DEFAULT_LANG,
     MESSAGES,
-    column,
     fmt_date,
     fmt_money,
     fmt_number,
@@ -31,16 +29,12 @@ def test_every_message_has_both_languages_with_the_same_fields():
     for key, (zh, en) in MESSAGES.items():
         assert zh.strip() and en.strip(), key
         assert set(FIELD.findall(zh)) == set(FIELD.findall(en)), key
-    for key, (zh, en) in COLUMNS.items():
-        assert zh.strip() and en.strip(), key
 
 
 def test_fields_are_filled_and_unknown_keys_show_themselves():
     assert t("too_big", "en", mb=20) == "The file is larger than 20 MB."
     assert "20 MB" in t("too_big", "zh", mb=20)
     assert t("no_such_key", "en") == "no_such_key"
-    assert column("quantity_kg", "zh") == "上架量（公斤）"
-    assert column("not_a_column", "en") == "not_a_column"
 
 
 def test_the_missing_artifacts_message_names_the_commands_in_both_languages():

@@ -1,0 +1,80 @@
+"""Training from the app: a button that runs every pipeline with a progress bar, one at a time.
+
+Nothing trains in a page's request path unless a user presses the button. Training runs on
+the data folder the app reads (``XINGNONG_DATA``, else the demo data) and logs to MLflow like
+``xingnong run``. A lock file in the project folder keeps two sessions (or a session and a
+command-line run started the same way) from training at once.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import streamlit as st
+
+from app_pages.common import tr
+from recommender.config import settings
+from recommender.errors import DataError
+
+LOCK_FILE = ".training.lock"
+log = logging.getLogger("xingnong.app")
+
+
+@contextmanager
+def exclusive(path: Path) -> Iterator[bool]:
+    """Hold an exclusive lock on ``path`` while the block runs; yields False when it is taken.
+
+    The operating system releases the lock when the process ends, so a crash leaves no stale
+    lock behind.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_CREAT | os.O_RDWR, 0o600)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+
+
+def train_button() -> None:
+    """Offer to train now; when pressed, train with a progress bar and show the new results."""
+    demo = settings().data_dir == settings().demo_dir
+    if not st.button(tr("train_demo" if demo else "train_data"), type="primary", key="train"):
+        return
+    from pipelines.run import run_everything  # heavy (MLflow, LightGBM): only when asked
+
+    bar = st.progress(0.0, text=tr("training_validate"))
+
+    def progress(step: str, fraction: float) -> None:
+        bar.progress(min(max(fraction, 0.0), 1.0), text=tr(f"training_{step}"))
+
+    with exclusive(settings().home / LOCK_FILE) as mine:
+        if not mine:
+            bar.empty()
+            st.warning(tr("training_busy"))
+            return
+        try:
+            run_everything(progress=progress)
+        except DataError as exc:
+            bar.empty()
+            st.error(tr("training_failed", error=str(exc).splitlines()[0]))
+            return
+        except Exception as exc:  # noqa: BLE001 - the user gets one line, the log the rest
+            log.exception("training from the app failed")
+            bar.empty()
+            st.error(tr("training_failed", error=type(exc).__name__))
+            return
+    st.success(tr("training_done"))
+    st.rerun()
