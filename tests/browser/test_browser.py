@@ -160,3 +160,22 @@ def test_language_switch_and_plan_download(app_url, page):
     text = Path(path).read_bytes().decode("utf-8-sig")
     assert text.splitlines()[0].count(",") >= 4 and len(text.splitlines()) > 1
     page.screenshot(path=str(SCREENSHOTS / "list-en.png"), full_page=True)
+
+
+def test_charts_draw_in_the_browser(app_url, page):
+    # when the manager opens the Demand page
+    page.goto(app_url)
+    _settle(page)
+    page.locator("[data-testid='stSidebarNav'] a").nth(1).click()
+    _settle(page)
+    # then Vega draws the history and forecast chart
+    chart = page.locator("[data-testid='stVegaLiteChart']").first
+    chart.wait_for(timeout=30_000)
+    assert chart.locator("canvas, svg").count() > 0
+    box = chart.bounding_box()
+    assert box is not None and box["width"] > 300 and box["height"] > 200
+    # and the Grow/Process/Brand page draws its score parts
+    page.locator("[data-testid='stSidebarNav'] a").nth(2).click()
+    _settle(page)
+    assert page.locator("[data-testid='stVegaLiteChart']").count() >= 1
+    assert page.locator("[data-testid='stException']").count() == 0
