@@ -17,6 +17,7 @@ import pandas as pd
 import streamlit as st
 
 from pipelines.recommend import load_evidence
+from recommender.basis import Evidence, RegionBasis, prepare
 from recommender.config import settings
 from recommender.errors import DataError
 from recommender.i18n import lang_or_default, t
@@ -31,8 +32,7 @@ from recommender.outlook import (
 )
 from recommender.outputs import RunOutputs, outputs_stamp, read_outputs
 from recommender.readers import read_table
-from recommender.recommend import Evidence, recommend
-from recommender.whatif import WhatIf, apply_whatif
+from recommender.whatif import WhatIf, advise_whatif
 
 _STAMPED = ("forecast.csv", "metrics.json", "form_multipliers.csv")
 
@@ -242,16 +242,23 @@ def region() -> str | None:
 # ------------------------------------------------------------------------------ what-if
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _basis(folder: str, key: float | None, data: str, county: str) -> RegionBasis:
+    return prepare(_evidence(folder, key, data), county)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
 def _recommendations(
     folder: str, key: float | None, data: str, county: str, whatif: tuple, weeks: int
 ) -> dict[str, Any]:
-    ev = _evidence(folder, key, data)
-    return recommend(apply_whatif(ev, county, WhatIf(*whatif)), county, weeks=weeks)
+    return advise_whatif(_basis(folder, key, data, county), WhatIf(*whatif), weeks=weeks)
 
 
 def recommendations(county: str, whatif: WhatIf | None = None, weeks: int = 8) -> dict[str, Any]:
     """The region's recommendations under the what-if (cached by region, run and what-if).
+
+    The region's slow part is prepared once (:func:`recommender.basis.prepare`); a new what-if
+    only re-ranks from it.
 
     Raises:
         DataError: Unknown region or one without sales.

@@ -3,21 +3,40 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from recommender.brand import score_brands
-from recommender.contract import DATE, FORM, PRODUCT, QUANTITY, REGION
-from recommender.errors import DataError
-from recommender.grow import price_trends, rank_crops
-from recommender.listing import channel_form_shares, listing_plan
-from recommender.pricing import fresh_price, learn_form_multipliers, options_for
+from recommender.basis import (
+    Evidence,
+    RegionBasis,
+    demand_by_form,
+    demand_growth,
+    prepare,
+    profile_for,
+)
+from recommender.contract import REGION
+from recommender.grow import rank_crops
+from recommender.listing import listing_plan
 from recommender.processing import score_options
 from recommender.profile import CoopProfile
+
+__all__ = [
+    "ITEM_FIELDS",
+    "KINDS",
+    "SCHEMA_VERSION",
+    "Evidence",
+    "RegionBasis",
+    "advise",
+    "as_table",
+    "demand_by_form",
+    "demand_growth",
+    "prepare",
+    "profile_for",
+    "recommend",
+]
 
 SCHEMA_VERSION = 1
 KINDS = ("grow", "process", "brand", "list")
@@ -45,111 +64,6 @@ ITEM_FIELDS: dict[str, tuple[str, ...]] = {
     "list": ("week", "product", "channel", "form", "quantity_kg", "critical_ratio", "festival"),
 }
 """Fields every item of each list carries (besides ``reason`` and ``reason_zh``): schema v1."""
-_YEAR = 52
-
-
-@dataclass(frozen=True)
-class Evidence:
-    """Everything the recommendations are computed from (read by the caller).
-
-    Attributes:
-        sales: Accepted sales rows.
-        regions: Regions table.
-        products: Products table.
-        options: Processing options table.
-        crops: Crop economics table.
-        signals: Brand signals table.
-        forecast: Served weekly forecast (``region, product, date, forecast, lo, hi``).
-        profile: The cooperative's profile (its region gets it; others get a default).
-        data_digest: Identity of the training data behind the forecast.
-        multipliers: Form price multipliers trained by ``xingnong train processing`` (learned
-            on the spot from the sales when absent).
-    """
-
-    sales: pd.DataFrame
-    regions: pd.DataFrame
-    products: pd.DataFrame
-    options: pd.DataFrame
-    crops: pd.DataFrame
-    signals: pd.DataFrame
-    forecast: pd.DataFrame
-    profile: CoopProfile | None = None
-    data_digest: str = ""
-    multipliers: pd.DataFrame | None = None
-
-
-def profile_for(region: str, sales: pd.DataFrame, base: CoopProfile | None) -> CoopProfile:
-    """The cooperative profile of ``region``: the given one, or one read off its sales.
-
-    A region without a profile gets last year's sold volume per product as its raw volume and
-    the base profile's capital, skill and logistics (or modest defaults).
-
-    Args:
-        region: Region code.
-        sales: Accepted sales rows.
-        base: The cooperative's own profile, if any.
-
-    Returns:
-        A profile for ``region``.
-    """
-    if base is not None and base.region == region:
-        return base
-    mine = sales[sales[REGION] == region]
-    recent = mine[mine[DATE] > mine[DATE].max() - pd.Timedelta(weeks=_YEAR)] if len(mine) else mine
-    volume = recent.groupby(PRODUCT)[QUANTITY].sum()
-    volumes = {str(p): float(v) for p, v in volume.items() if v > 0}
-    if base is not None:
-        return base.replace(region=region, raw_volume_kg=volumes)
-    return CoopProfile(
-        region=region,
-        raw_volume_kg=volumes,
-        capital_yuan=300_000.0,
-        skill_level=1,
-        cold_chain=False,
-        transit_days=3,
-    )
-
-
-def demand_by_form(forecast: pd.DataFrame, sales: pd.DataFrame) -> pd.DataFrame:
-    """Annual demand per (region, product, form): the forecast's yearly rate split by form.
-
-    Args:
-        forecast: Weekly served forecast with ``region, product, date, forecast, lo, hi``.
-        sales: Accepted sales (the last year's form shares split the total).
-
-    Returns:
-        ``region, product, form, forecast, lo, hi`` in kg of output a year.
-    """
-    weeks = forecast.groupby([REGION, PRODUCT])[DATE].nunique().rename("weeks")
-    total = forecast.groupby([REGION, PRODUCT])[["forecast", "lo", "hi"]].sum()
-    yearly = total.mul(_YEAR / weeks, axis=0)
-    recent = sales[sales[DATE] > sales[DATE].max() - pd.Timedelta(weeks=_YEAR)]
-    by_form = recent.groupby([REGION, PRODUCT, FORM])[QUANTITY].sum()
-    share = (by_form / by_form.groupby(level=[0, 1]).transform("sum")).rename("share")
-    out = share.reset_index().join(yearly, on=[REGION, PRODUCT]).dropna(subset=["forecast"])
-    for col in ("forecast", "lo", "hi"):
-        out[col] = out[col] * out["share"]
-    return out[[REGION, PRODUCT, FORM, "forecast", "lo", "hi"]].reset_index(drop=True)
-
-
-def demand_growth(forecast: pd.DataFrame, sales: pd.DataFrame) -> pd.DataFrame:
-    """Forecast demand over the coming weeks against the same weeks a year earlier.
-
-    Args:
-        forecast: Weekly served forecast.
-        sales: Accepted sales.
-
-    Returns:
-        ``region, product, demand_growth`` (e.g. 0.12 = 12 % more than last year).
-    """
-    ahead = forecast.groupby([REGION, PRODUCT])["forecast"].sum()
-    start = forecast[DATE].min() - pd.Timedelta(weeks=_YEAR)
-    end = forecast[DATE].max() - pd.Timedelta(weeks=_YEAR)
-    window = sales[(sales[DATE] > start - pd.Timedelta(days=7)) & (sales[DATE] <= end)]
-    before = window.groupby([REGION, PRODUCT])[QUANTITY].sum()
-    growth = (ahead / before.reindex(ahead.index)).sub(1.0)
-    growth = growth.replace([np.inf, -np.inf], np.nan).dropna()
-    return growth.rename("demand_growth").reset_index()
 
 
 def _records(frame: pd.DataFrame, top: int | None = None) -> list[dict[str, Any]]:
@@ -170,6 +84,67 @@ def _records(frame: pd.DataFrame, top: int | None = None) -> list[dict[str, Any]
     return out
 
 
+def _scaled(frame: pd.DataFrame, factors: dict[str, float]) -> pd.DataFrame:
+    """``frame`` with each named column multiplied by its factor (itself when all are 1)."""
+    changed = {c: frame[c] * f for c, f in factors.items() if f != 1.0 and c in frame.columns}
+    return frame.assign(**changed) if changed else frame
+
+
+def advise(
+    basis: RegionBasis,
+    *,
+    price_factor: float = 1.0,
+    cost_factor: float = 1.0,
+    capex_factor: float = 1.0,
+    profile: CoopProfile | None = None,
+    weeks: int = 8,
+    top: int = 5,
+) -> dict[str, Any]:
+    """All four recommendation lists of a prepared region, optionally under changed inputs.
+
+    Prices scale linearly through every price the lists use (fresh price levels; trends,
+    variability, form multipliers and brand premiums are ratios and do not move), so scaling
+    the prepared prices equals recomputing them from scaled sales.
+
+    Args:
+        basis: The region's prepared inputs (see :func:`recommender.basis.prepare`).
+        price_factor: Multiplies every sales price.
+        cost_factor: Multiplies every option's processing cost per kg.
+        capex_factor: Multiplies every option's capex.
+        profile: The cooperative's profile to use (default: the basis's).
+        weeks: Weeks of listing plan.
+        top: How many grow / process / brand items to return.
+
+    Returns:
+        The versioned document (see :func:`recommend`).
+    """
+    ev, region = basis.evidence, basis.region
+    profile = profile or basis.profile
+    prices = _scaled(basis.prices, {"price_per_kg": price_factor})
+    trends = _scaled(basis.trends, {"price_per_kg": price_factor})
+    options = _scaled(basis.options, {"processing_cost_per_kg": cost_factor, "capex": capex_factor})
+    grow = rank_crops(region, ev.regions, ev.crops, trends, basis.growth, products=ev.products)
+    process = score_options(
+        options, prices, basis.multipliers, basis.demand, profile, fresh_shelf_life=ev.products
+    )
+    process = process[(process[REGION] == region) & (process["option"] != "fresh")]
+    process = process[np.isfinite(process["score"]) & (process["annual_uplift"] > 0)]
+    plan = listing_plan(
+        ev.forecast, basis.shares, ev.products, prices, region=region, weeks=weeks, profile=profile
+    )
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "region": region,
+        "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "data_digest": ev.data_digest,
+        "profile": profile.to_dict(),
+        "grow": _records(grow, top),
+        "process": _records(process, top),
+        "brand": _records(basis.brand, top),
+        "list": _records(plan),
+    }
+
+
 def recommend(evidence: Evidence, region: str, *, weeks: int = 8, top: int = 5) -> dict[str, Any]:
     """All four recommendation lists for one region.
 
@@ -187,58 +162,7 @@ def recommend(evidence: Evidence, region: str, *, weeks: int = 8, top: int = 5) 
     Raises:
         DataError: When the region is unknown or has no sales.
     """
-    known = set(evidence.regions[REGION])
-    if region not in known:
-        raise DataError(f"unknown region {region!r} (see regions.csv for the codes)")
-    sales = evidence.sales
-    if not (sales[REGION] == region).any():
-        raise DataError(f"region {region!r} has no sales to recommend from")
-    profile = profile_for(region, sales, evidence.profile)
-    forecast = evidence.forecast
-    growth = demand_growth(forecast, sales)
-
-    trends = price_trends(sales)
-    grow = rank_crops(
-        region, evidence.regions, evidence.crops, trends, growth, products=evidence.products
-    )
-
-    mine = set(profile.raw_volume_kg)
-    resolved = options_for(
-        evidence.products[evidence.products[PRODUCT].isin(mine)], evidence.options
-    )
-    sold = sales[sales[PRODUCT].isin(mine)]  # every region's sales of the coop's products
-    prices = fresh_price(sold, implied_from=resolved)
-    if evidence.multipliers is not None:
-        multipliers = evidence.multipliers[evidence.multipliers[PRODUCT].isin(mine)]
-    else:
-        multipliers = learn_form_multipliers(sold, resolved)
-    demand = demand_by_form(forecast[forecast[REGION] == region], sold[sold[REGION] == region])
-    process = score_options(
-        resolved, prices, multipliers, demand, profile, fresh_shelf_life=evidence.products
-    )
-    process = process[(process[REGION] == region) & (process["option"] != "fresh")]
-    process = process[np.isfinite(process["score"]) & (process["annual_uplift"] > 0)]
-
-    brand = score_brands(
-        sales, evidence.signals, growth, regions=evidence.regions, products=evidence.products
-    )
-    brand = brand[brand[REGION] == region]
-
-    shares = channel_form_shares(sales[sales[REGION] == region])
-    plan = listing_plan(
-        forecast, shares, evidence.products, prices, region=region, weeks=weeks, profile=profile
-    )
-    return {
-        "schema_version": SCHEMA_VERSION,
-        "region": region,
-        "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "data_digest": evidence.data_digest,
-        "profile": profile.to_dict(),
-        "grow": _records(grow, top),
-        "process": _records(process, top),
-        "brand": _records(brand, top),
-        "list": _records(plan),
-    }
+    return advise(prepare(evidence, region), weeks=weeks, top=top)
 
 
 def as_table(doc: dict[str, Any], language: str = "en") -> str:
