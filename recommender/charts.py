@@ -60,6 +60,15 @@ def _scale(keys: Sequence[str], fixed: Mapping[str, str], lang: str) -> alt.Scal
     return alt.Scale(domain=[value_label(k, lang) for k in keys], range=_colours(keys, fixed))
 
 
+def _series_tooltip(date: str, lang: str) -> list[alt.Tooltip]:
+    """Date, series name and kilograms of a point on a line or bar."""
+    return [
+        alt.Tooltip(date, title=column("date", lang)),
+        alt.Tooltip("series:N", title=" "),
+        alt.Tooltip("kg:Q", title=t("chart_kg", lang), format=",.0f"),
+    ]
+
+
 def demand_chart(
     history: pd.DataFrame,
     forecast: pd.DataFrame,
@@ -101,11 +110,7 @@ def demand_chart(
             x=x,
             y=alt.Y("kg:Q", title=kg),
             color=colour,
-            tooltip=[
-                alt.Tooltip("date:T", title=column("date", lang)),
-                alt.Tooltip("series:N", title=" "),
-                alt.Tooltip("kg:Q", title=kg, format=",.0f"),
-            ],
+            tooltip=_series_tooltip("date:T", lang),
         )
     )
     band = (
@@ -255,11 +260,7 @@ def ahead_chart(ahead: pd.DataFrame, lang: str | None = None) -> AnyChart:
         x=alt.X("yearmonthdate(date):O", title=t("chart_week", lang)),
         y=alt.Y("kg:Q", title=kg),
         color=colour,
-        tooltip=[
-            alt.Tooltip("yearmonthdate(date):T", title=column("date", lang)),
-            alt.Tooltip("series:N", title=" "),
-            alt.Tooltip("kg:Q", title=kg, format=",.0f"),
-        ],
+        tooltip=_series_tooltip("yearmonthdate(date):T", lang),
     )
     bars = base.transform_filter(alt.datum.series == last).mark_bar(opacity=0.7)
     line = base.transform_filter(alt.datum.series == fc).mark_line(point=True, strokeWidth=3)
