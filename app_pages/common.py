@@ -32,6 +32,7 @@ from recommender.outlook import (
 )
 from recommender.outputs import RunOutputs, outputs_stamp, read_outputs
 from recommender.readers import read_table
+from recommender.recommend import KINDS
 from recommender.whatif import WhatIf, advise_whatif
 
 _STAMPED = ("forecast.csv", "metrics.json", "form_multipliers.csv")
@@ -249,31 +250,47 @@ def _basis(folder: str, key: float | None, data: str, county: str) -> RegionBasi
 
 @st.cache_data(max_entries=256, show_spinner=False)
 def _recommendations(
-    folder: str, key: float | None, data: str, county: str, whatif: tuple, weeks: int
+    folder: str,
+    key: float | None,
+    data: str,
+    county: str,
+    whatif: tuple,
+    weeks: int,
+    kinds: tuple[str, ...],
 ) -> dict[str, Any]:
-    return advise_whatif(_basis(folder, key, data, county), WhatIf(*whatif), weeks=weeks)
+    basis = _basis(folder, key, data, county)
+    return advise_whatif(basis, WhatIf(*whatif), weeks=weeks, kinds=kinds)
 
 
-def recommendations(county: str, whatif: WhatIf | None = None, weeks: int = 8) -> dict[str, Any]:
+def recommendations(
+    county: str,
+    whatif: WhatIf | None = None,
+    weeks: int = 8,
+    kinds: tuple[str, ...] = KINDS,
+) -> dict[str, Any]:
     """The region's recommendations under the what-if (cached by region, run and what-if).
 
     The region's slow part is prepared once (:func:`recommender.basis.prepare`); a new what-if
-    only re-ranks from it.
+    only re-ranks from it, and only the lists asked for.
 
     Raises:
         DataError: Unknown region or one without sales.
     """
     folder = artifacts_dir()
     data = data_key()
-    return _recommendations(
-        str(folder), stamp(folder), data, county, dataclasses.astuple(whatif or WhatIf()), weeks
-    )
+    changes = dataclasses.astuple(whatif or WhatIf())
+    return _recommendations(str(folder), stamp(folder), data, county, changes, weeks, kinds)
 
 
-def recommendations_or_stop(county: str, whatif: WhatIf | None = None, weeks: int = 8) -> dict:
+def recommendations_or_stop(
+    county: str,
+    whatif: WhatIf | None = None,
+    weeks: int = 8,
+    kinds: tuple[str, ...] = KINDS,
+) -> dict[str, Any]:
     """The recommendations, or a message and a stop when they cannot be made."""
     try:
-        return recommendations(county, whatif, weeks)
+        return recommendations(county, whatif, weeks, kinds)
     except DataError as exc:
         st.warning(tr("no_recommendations", error=str(exc)))
         st.stop()

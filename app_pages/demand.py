@@ -3,6 +3,7 @@
 import streamlit as st
 
 from app_pages.common import (
+    ahead,
     csv_download,
     lang,
     outlook,
@@ -12,10 +13,11 @@ from app_pages.common import (
     sold_channels,
     tr,
 )
-from recommender.charts import demand_chart
+from recommender.charts import ahead_chart, demand_chart
 from recommender.i18n import fmt_percent
 from recommender.labels import column, named, product_label, value_label
 
+WEEKS = 8
 st.title(tr("demand_title"))
 outputs = require_outputs()
 forecast = outputs.forecast
@@ -26,10 +28,16 @@ c2.metric(tr("naive_wape"), fmt_percent(overall["seasonal_naive"]["wape"], lang(
 c3.metric(tr("coverage"), fmt_percent(overall["forecast"]["coverage"], lang()))
 
 county = region()
-codes = sorted(forecast.loc[forecast["region"] == county, "product"].unique())
-if not codes:
+mine = forecast[forecast["region"] == county]
+if mine.empty:
     st.info(tr("no_series"))
     st.stop()
+weekly = ahead(county, WEEKS)
+st.subheader(tr("demand_all_products", weeks=len(weekly)))
+st.altair_chart(ahead_chart(weekly, lang()), width="stretch")
+
+st.subheader(tr("demand_by_product"))
+codes = list(mine.groupby("product")["forecast"].sum().sort_values(ascending=False).index)
 names = products()
 p1, p2 = st.columns(2)
 product = p1.selectbox(

@@ -21,7 +21,7 @@ st.title(tr("list_title"))
 require_outputs()
 county = region()
 weeks = st.slider(tr("weeks"), min_value=1, max_value=12, value=8, key="list_weeks")
-doc = recommendations_or_stop(county, weeks=weeks)
+doc = recommendations_or_stop(county, weeks=weeks, kinds=("list",))
 plan = pd.DataFrame(doc["list"])
 if plan.empty:
     st.info(tr("nothing"))

@@ -15,7 +15,6 @@ from app_pages.common import (
     require_outputs,
     tr,
 )
-from recommender.charts import ahead_chart
 from recommender.i18n import fmt_date, fmt_number, fmt_percent, reason_key
 
 WEEKS = 8
@@ -50,8 +49,6 @@ c3.metric(
 )
 c3.caption(tr("model_beats") if beats else tr("model_not_beats"))
 
-if dates:
-    st.altair_chart(ahead_chart(weekly, lang()), width="stretch")
 doc = recommendations_or_stop(county)
 key = reason_key(lang())
 heads = {

@@ -16,7 +16,7 @@ from typing import Any
 
 from benchmarks import BENCH_DIR, REPO_ROOT, RESULTS_DIR
 
-NAMES: tuple[str, ...] = ("speed", "accuracy_demo", "accuracy_apmc", "recommend")
+NAMES: tuple[str, ...] = ("speed", "accuracy_demo", "accuracy_apmc", "recommend", "app")
 QUICK_RESULTS_DIR = Path(tempfile.gettempdir()) / "xingnong_bench_quick"
 README = BENCH_DIR / "README.md"
 START = "<!-- figures:start (written by python -m benchmarks.run from results/*.json) -->"
@@ -138,6 +138,82 @@ def _accuracy(doc: dict[str, Any], title: str) -> list[str]:
     return lines
 
 
+def _secs(stats: dict[str, Any], key: str) -> str:
+    """One figure of a ``{n, p50, p95, max}`` summary, in seconds (``-`` when none)."""
+    value = stats.get(key)
+    return "-" if value is None else f"{value:.2f}"
+
+
+def _app(doc: dict[str, Any]) -> list[str]:
+    """The app benchmark: first render, what-if and concurrent sessions."""
+    f = doc["figures"]
+    first, wi, co = f["first_render"], f["whatif"], f["concurrent"]
+    back = f["first_render_returning"]
+    warm, rss, views = first["warm"], co["server_rss"], co["page_views"]
+    used = rss["seconds"]
+    growth = "-" if rss["growth"] is None else f"{rss['growth']:+.1%}"
+    lines = [
+        f"### app: Streamlit app in Chromium, {doc['settings']['county']}",
+        "",
+        _header(doc),
+        "",
+        "| measure | n | p50 | p95 | max |",
+        "|---------|--:|----:|----:|----:|",
+        _md_row(
+            "overview first render, cold (first visit)", ["1", _secs(first, "cold_seconds"), "", ""]
+        ),
+        _md_row(
+            "overview first render, new browser profile",
+            [str(warm["n"]), *(_secs(warm, k) for k in ("p50", "p95", "max"))],
+        ),
+        _md_row(
+            "overview first render, returning browser (frontend cached)",
+            [str(back["warm"]["n"]), *(_secs(back["warm"], k) for k in ("p50", "p95", "max"))],
+        ),
+    ]
+    for kind, label in (("cached", "values seen before"), ("new", "new values"), ("all", "all")):
+        s = wi[kind]
+        lines.append(
+            _md_row(
+                f"what-if change, {label}",
+                [str(s["n"]), *(_secs(s, k) for k in ("p50", "p95", "max"))],
+            )
+        )
+    lines += [
+        _md_row(
+            f"page view, {co['sessions']} concurrent sessions",
+            [str(views["n"]), *(_secs(views, k) for k in ("p50", "p95", "max"))],
+        ),
+        "",
+        "Seconds from the navigation start (first render) or the input event (what-if, page "
+        "view) until the page is rendered: the script run has finished and the page has drawn "
+        f"it. A fresh browser context's page load event ends after "
+        f"{_secs(first['warm_p50'], 'load_event')} s (median). Medians of when the server's "
+        "script run starts / ends / the page is rendered: "
+        + "; ".join(
+            f"{label} " + " / ".join(_secs(p, k) for k in ("run_start", "run_end", "seconds"))
+            for label, p in (
+                ("first render, new browser", first["warm_p50"]),
+                ("first render, returning browser", back["warm_p50"]),
+                ("what-if seen before", wi["p50"]["cached"]),
+                ("what-if new", wi["p50"]["new"]),
+            )
+            if p["seconds"] is not None
+        )
+        + ".",
+        "",
+        f"{co['sessions']} concurrent sessions for {co['seconds']} s: {views['n']} page views, "
+        f"{co['errors']} errors; server RSS {rss['after_warmup_mib']:.0f} MiB after the "
+        f"{co['warmup_seconds']} s warm-up -> {rss['end_mib']:.0f} MiB at the end ({growth}, "
+        f"max {rss['max_after_warmup_mib']:.0f} MiB). CPU seconds meanwhile: server "
+        f"{used['server_cpu']:.0f}, browsers {used['browser_cpu']:.0f}, whole machine "
+        f"{used['machine_cpu']:.0f} of {used['wall'] * doc['machine']['cores']:.0f}.",
+        "",
+        *_bars(doc),
+    ]
+    return lines
+
+
 def render(results: Path = RESULTS_DIR) -> str:
     """The figures section from the result files present in ``results``.
 
@@ -171,6 +247,8 @@ def render(results: Path = RESULTS_DIR) -> str:
         f = docs["accuracy_apmc"]["figures"]
         title = f"{f['n_series']} market x commodity series, {f['n_periods']} months"
         lines += [*_accuracy(docs["accuracy_apmc"], title), ""]
+    if "app" in docs:
+        lines += [*_app(docs["app"]), ""]
     lines.append(END)
     return "\n".join(lines)
 
@@ -204,6 +282,10 @@ def _runner(name: str) -> Callable[[bool, Path], dict[str, Any]]:
         from benchmarks.recommend import run_recommend
 
         return run_recommend
+    if name == "app":
+        from benchmarks.app import run_app
+
+        return run_app
     from benchmarks.accuracy import run_accuracy_apmc, run_accuracy_demo
 
     return run_accuracy_demo if name == "accuracy_demo" else run_accuracy_apmc

@@ -76,6 +76,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "coverage": ("80% 区间覆盖率", "80% interval coverage"),
     "product": ("产品", "Product"),
     "no_series": ("该地区没有预测。", "No forecast for this region."),
+    "demand_all_products": (
+        "全部产品：未来{weeks}周与去年同期",
+        "All products: the next {weeks} weeks against the same weeks last year",
+    ),
+    "demand_by_product": ("按产品和渠道", "By product and channel"),
     "channel": ("渠道", "Channel"),
     "all_channels": ("全部渠道", "All channels"),
     "channel_share_note": (

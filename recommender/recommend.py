@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -99,6 +100,7 @@ def advise(
     profile: CoopProfile | None = None,
     weeks: int = 8,
     top: int = 5,
+    kinds: Sequence[str] = KINDS,
 ) -> dict[str, Any]:
     """All four recommendation lists of a prepared region, optionally under changed inputs.
 
@@ -114,6 +116,8 @@ def advise(
         profile: The cooperative's profile to use (default: the basis's).
         weeks: Weeks of listing plan.
         top: How many grow / process / brand items to return.
+        kinds: Which lists to make (the app asks only for the one on screen); the document
+            has only those.
 
     Returns:
         The versioned document (see :func:`recommend`).
@@ -121,28 +125,41 @@ def advise(
     ev, region = basis.evidence, basis.region
     profile = profile or basis.profile
     prices = _scaled(basis.prices, {"price_per_kg": price_factor})
-    trends = _scaled(basis.trends, {"price_per_kg": price_factor})
-    options = _scaled(basis.options, {"processing_cost_per_kg": cost_factor, "capex": capex_factor})
-    grow = rank_crops(region, ev.regions, ev.crops, trends, basis.growth, products=ev.products)
-    process = score_options(
-        options, prices, basis.multipliers, basis.demand, profile, fresh_shelf_life=ev.products
-    )
-    process = process[(process[REGION] == region) & (process["option"] != "fresh")]
-    process = process[np.isfinite(process["score"]) & (process["annual_uplift"] > 0)]
-    plan = listing_plan(
-        ev.forecast, basis.shares, ev.products, prices, region=region, weeks=weeks, profile=profile
-    )
-    return {
+    doc: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "region": region,
         "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "data_digest": ev.data_digest,
         "profile": profile.to_dict(),
-        "grow": _records(grow, top),
-        "process": _records(process, top),
-        "brand": _records(basis.brand, top),
-        "list": _records(plan),
     }
+    if "grow" in kinds:
+        trends = _scaled(basis.trends, {"price_per_kg": price_factor})
+        grow = rank_crops(region, ev.regions, ev.crops, trends, basis.growth, products=ev.products)
+        doc["grow"] = _records(grow, top)
+    if "process" in kinds:
+        options = _scaled(
+            basis.options, {"processing_cost_per_kg": cost_factor, "capex": capex_factor}
+        )
+        process = score_options(
+            options, prices, basis.multipliers, basis.demand, profile, fresh_shelf_life=ev.products
+        )
+        process = process[(process[REGION] == region) & (process["option"] != "fresh")]
+        process = process[np.isfinite(process["score"]) & (process["annual_uplift"] > 0)]
+        doc["process"] = _records(process, top)
+    if "brand" in kinds:
+        doc["brand"] = _records(basis.brand, top)
+    if "list" in kinds:
+        plan = listing_plan(
+            ev.forecast,
+            basis.shares,
+            ev.products,
+            prices,
+            region=region,
+            weeks=weeks,
+            profile=profile,
+        )
+        doc["list"] = _records(plan)
+    return doc
 
 
 def recommend(evidence: Evidence, region: str, *, weeks: int = 8, top: int = 5) -> dict[str, Any]:

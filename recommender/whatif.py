@@ -7,12 +7,13 @@ recommendations quickly from a region's prepared basis (what the app uses).
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from recommender.basis import Evidence, RegionBasis, profile_for
 from recommender.profile import CoopProfile
-from recommender.recommend import advise
+from recommender.recommend import KINDS, advise
 
 
 @dataclass(frozen=True)
@@ -79,7 +80,12 @@ def changed_profile(profile: CoopProfile, whatif: WhatIf) -> CoopProfile:
 
 
 def advise_whatif(
-    basis: RegionBasis, whatif: WhatIf, *, weeks: int = 8, top: int = 5
+    basis: RegionBasis,
+    whatif: WhatIf,
+    *,
+    weeks: int = 8,
+    top: int = 5,
+    kinds: Sequence[str] = KINDS,
 ) -> dict[str, Any]:
     """The region's recommendations under the what-if, from its prepared basis (quick).
 
@@ -91,9 +97,10 @@ def advise_whatif(
         whatif: The changes.
         weeks: Weeks of listing plan.
         top: How many grow / process / brand items to return.
+        kinds: Which lists to make.
 
     Returns:
-        The recommendations document.
+        The recommendations document (with the lists asked for).
     """
     return advise(
         basis,
@@ -103,4 +110,5 @@ def advise_whatif(
         profile=changed_profile(basis.profile, whatif),
         weeks=weeks,
         top=top,
+        kinds=kinds,
     )

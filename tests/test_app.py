@@ -138,11 +138,18 @@ def test_a_what_if_processing_cost_change_reranks_the_process_advice(home):
     at = _app()
     at.switch_page("app_pages/advice.py").run()
     assert not at.exception
-    assert len(at.get("vega_lite_chart")) == 3  # the score parts of each list
-    before = at.dataframe[1].value.copy()  # grow, process, brand
+    # only the open tab is drawn: one table and its score parts
+    assert [t.label for t in at.tabs] == ["种植", "加工", "品牌"]
+    assert len(at.dataframe) == 1 and len(at.get("vega_lite_chart")) == 1
+    at.session_state["advice_tab"] = "加工"
+    at.run()
+    before = at.dataframe[0].value.copy()
+    assert "加工方式" in before.columns
+    # when processing costs four times as much
     at.slider(key="wi_cost_zhouzhi").set_value(300).run()
+    # then the process list changes, with no error
     assert not at.exception
-    after = at.dataframe[1].value
+    after = at.dataframe[0].value
     assert not before.equals(after)
 
 
@@ -154,8 +161,9 @@ def test_the_demand_page_charts_history_forecast_and_festivals_by_channel(home):
     product = at.selectbox(key="demand_product")
     assert "猕猴桃" in product.options
     charts = at.get("vega_lite_chart")
-    assert len(charts) == 1
-    spec = charts[0].proto.spec
+    assert len(charts) == 2  # all products against last year, then the chosen product
+    assert "#bab0ac" in charts[0].proto.spec and "#f58518" in charts[0].proto.spec
+    spec = charts[1].proto.spec
     assert "#4c78a8" in spec and "#f58518" in spec
     table = at.dataframe[0].value
     assert "渠道" not in table.columns
@@ -183,8 +191,10 @@ def test_tables_name_products_and_options_in_the_chosen_language(home):
     assert set(grow["产品"]) <= set(names["name_zh"]) and "猕猴桃" in set(grow["产品"])
     at.sidebar.radio(key="lang").set_value("en").run()
     grow = at.dataframe[0].value
-    process = at.dataframe[1].value
     assert set(grow["product"]) <= set(names["name_en"]) and "Kiwifruit" in set(grow["product"])
+    at.session_state["advice_tab"] = "Process"
+    at.run()
+    process = at.dataframe[0].value
     assert not set(process["option"]) & {"gift_box", "graded_packed", "dried"}
 
 

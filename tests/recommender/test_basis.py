@@ -108,3 +108,16 @@ def test_a_prepared_basis_is_not_changed_by_what_ifs(evidence):
     advise_whatif(basis, WhatIf(fresh_price=0.5, processing_cost=1.0, capex=1.0))
     pd.testing.assert_frame_equal(basis.prices, prices)
     pd.testing.assert_frame_equal(basis.options, options)
+
+
+def test_asking_for_some_lists_gives_just_those_unchanged(evidence):
+    basis = prepare(evidence, REGION)
+    whatif = WhatIf(fresh_price=0.2, transit_days=6)
+    full = advise_whatif(basis, whatif, weeks=4)
+    for kind in ("grow", "process", "brand", "list"):
+        part = advise_whatif(basis, whatif, weeks=4, kinds=(kind,))
+        assert set(part) - {"schema_version", "region", "generated_at", "data_digest"} == {
+            "profile",
+            kind,
+        }
+        _same(part[kind], full[kind])
