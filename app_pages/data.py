@@ -6,7 +6,7 @@ import streamlit as st
 from app_pages.common import check_upload, lang, tr
 from recommender.errors import DataError
 from recommender.i18n import fmt_number
-from recommender.labels import column
+from recommender.labels import column, reason_label
 
 st.title(tr("data_title"))
 limit_mb = int(st.get_option("server.maxUploadSize"))
@@ -39,11 +39,17 @@ if not result.rows_quarantined:
     st.success(tr("all_accepted"))
     st.stop()
 st.subheader(tr("by_reason"))
-counts = pd.DataFrame(list(result.reason_counts().items()), columns=["reason", "count"])
+counts = pd.DataFrame(
+    [(reason_label(r, lang()), n) for r, n in result.reason_counts().items()],
+    columns=["reason", "count"],
+)
 st.dataframe(counts.rename(columns=lambda c: column(c, lang())), hide_index=True)
 st.subheader(tr("quarantined_rows"))
+quarantine = result.quarantine.assign(
+    reason=[reason_label(r, lang()) for r in result.quarantine["reason"]]
+)
 st.dataframe(
-    result.quarantine.rename(columns=lambda c: column(c, lang())),
+    quarantine.rename(columns=lambda c: column(c, lang())),
     hide_index=True,
     width="stretch",
 )

@@ -42,6 +42,12 @@ stamp_path = artifacts_dir() / "forecast.csv"
 when = datetime.fromtimestamp(stamp_path.stat().st_mtime)
 c2.caption(tr("freshness", when=fmt_date(when, lang(), with_time=True)))
 c2.caption(tr("data_digest", digest=str(outputs.metrics.get("data_digest", ""))[:12]))
+version = outputs.metrics.get("model_version")
+c2.caption(
+    tr("model_version", name=outputs.metrics.get("registered_model"), version=version)
+    if version
+    else tr("model_unregistered")
+)
 beats = outputs.metrics.get("beats_baselines")
 c3.metric(
     tr("wape"),

@@ -19,7 +19,7 @@ from pipelines.differentiation import train_brand, train_processing, write_recom
 from pipelines.io import write_csv, write_json
 from pipelines.recommend import load_evidence
 from pipelines.train import train_demand
-from recommender.config import settings
+from recommender.config import REGISTERED_DEMAND_MODEL, settings
 
 _EXAMPLES = """examples:
   xingnong run                      # the embedded demo data (data/demo)
@@ -112,7 +112,8 @@ def run(args: argparse.Namespace, progress: Progress | None = None) -> int:
     _step(progress, 2, "writing the forecast to %s", out)
     written.append(write_csv(outcome.forecast, out / "forecast.csv"))
     written.append(write_csv(outcome.backtest, out / "backtest.csv"))
-    written.append(write_json(outcome.metrics, out / "metrics.json"))
+    served = {"registered_model": REGISTERED_DEMAND_MODEL, "model_version": outcome.version}
+    written.append(write_json({**outcome.metrics, **served}, out / "metrics.json"))
     track = not args.no_mlflow
     if inputs.regions is not None and inputs.products is not None:
         evidence = load_evidence(args.data, out)

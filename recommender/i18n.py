@@ -67,6 +67,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "top_list": ("本周上架", "List this week"),
     "freshness": ("预测更新时间：{when}", "Forecast updated: {when}"),
     "data_digest": ("数据指纹：{digest}", "Data digest: {digest}"),
+    "model_version": ("模型版本：{name} 第{version}版", "Model version: {name} v{version}"),
+    "model_unregistered": (
+        "模型未登记到 MLflow（训练时用了 --no-mlflow）",
+        "Model not registered in MLflow (trained with --no-mlflow)",
+    ),
     "model_beats": ("模型优于基准", "Model beats the baselines"),
     "model_not_beats": ("模型未优于基准", "Model does not beat the baselines"),
     # demand

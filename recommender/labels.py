@@ -55,6 +55,20 @@ VALUES: dict[str, tuple[str, str]] = {
 }
 """Code -> (Chinese, English) names of the values that appear in the app's tables."""
 
+REASONS: dict[str, tuple[str, str]] = {
+    "missing_value": ("缺少必填值", "a required value is missing"),
+    "bad_date": ("日期无效", "bad date"),
+    "future_date": ("日期在未来", "date in the future"),
+    "bad_quantity": ("数量不是数字", "quantity is not a number"),
+    "negative_quantity": ("数量为负", "negative quantity"),
+    "bad_price": ("价格无效", "bad price"),
+    "unknown_region": ("未知地区", "unknown region"),
+    "unknown_product": ("未知产品", "unknown product"),
+    "duplicate": ("重复行", "duplicate row"),
+}
+"""Why a sales row was quarantined (``recommender.contract.Reason``), in words."""
+"""Code -> (Chinese, English) names of the values that appear in the app's tables."""
+
 HEADERS: dict[str, tuple[str, str]] = {
     "product": ("产品", "product"),
     "option": ("加工方式", "option"),
@@ -150,6 +164,12 @@ def column(name: str, lang: str | None = DEFAULT_LANG) -> str:
     """A table column's header in ``lang`` (the name itself when it has no translation)."""
     pair = HEADERS.get(name)
     return pair[LANGS.index(lang_or_default(lang))] if pair else name
+
+
+def reason_label(code: Any, lang: str | None) -> str:
+    """Why a row was quarantined, in words in ``lang`` (the code itself when unknown)."""
+    pair = REASONS.get(str(code))
+    return pair[LANGS.index(lang_or_default(lang))] if pair else str(code)
 
 
 def product_names(products: pd.DataFrame) -> dict[str, tuple[str, str]]:

@@ -82,6 +82,7 @@ def test_the_train_button_trains_with_progress_and_the_pages_then_show_the_resul
     assert not [i for i in at.info if "xingnong run" in i.value]
     assert at.title[0].value == "概览" and at.metric
     assert (settings().artifacts_dir / "recommendations" / "zhouzhi.json").exists()
+    assert any(c.value == "模型版本：xingnong-demand 第1版" for c in at.caption)
     # and the Models page lists the MLflow run it logged, with the overall WAPE
     at.switch_page("app_pages/models.py").run()
     assert not at.exception
@@ -104,6 +105,7 @@ def test_a_second_training_waits_for_the_first(tmp_path):
 def test_every_page_renders(home):
     at = _app()
     assert not at.exception
+    assert any("未登记" in c.value for c in at.caption)  # trained with --no-mlflow
     assert at.sidebar.selectbox(key="region").value == "zhouzhi"  # the cooperative's own
     for page in PAGES:
         at.switch_page(page).run()

@@ -179,3 +179,30 @@ def test_charts_draw_in_the_browser(app_url, page):
     _settle(page)
     assert page.locator("[data-testid='stVegaLiteChart']").count() >= 1
     assert page.locator("[data-testid='stException']").count() == 0
+
+
+def test_an_uploaded_file_is_checked_and_names_stay_text(app_url, page, tmp_path):
+    # given a sales file with a product named like a script and a row with a bad date
+    upload = tmp_path / "sales.csv"
+    upload.write_text(
+        "date,region,product,quantity,price\n"
+        "2024-03-03,zhouzhi,kiwifruit,10,12\n"
+        "2024-03-03,zhouzhi,<script>alert(1)</script>,5,12\n"
+        "not a date,zhouzhi,kiwifruit,5,12\n",
+        encoding="utf-8",
+    )
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(app_url)
+    _settle(page)
+    page.locator("[data-testid='stSidebarNav'] a").nth(5).click()
+    _settle(page)
+    # when the manager uploads it on the Data page
+    page.locator("input[type='file']").set_input_files(str(upload))
+    _settle(page)
+    # then every row is accounted for, nothing ran as code, and no error box shows
+    metrics = page.locator("[data-testid='stMetricValue']").all_inner_texts()
+    assert metrics[:3] == ["3", "1", "2"]
+    assert page.locator("[data-testid='stException']").count() == 0
+    assert dialogs == []
+    page.screenshot(path=str(SCREENSHOTS / "data-upload-zh.png"), full_page=True)

@@ -117,3 +117,14 @@ def test_headers_are_translated_and_unknown_columns_show_themselves():
 def test_a_missing_product_stays_missing():
     out = named(pd.DataFrame({"product": ["a", np.nan]}), "en", {"a": ("甲", "A")})
     assert out["product"].iloc[0] == "A" and pd.isna(out["product"].iloc[1])
+
+
+def test_every_quarantine_reason_has_words_in_both_languages():
+    from recommender.contract import Reason
+    from recommender.labels import reason_label
+
+    for reason in Reason:
+        zh, en = reason_label(reason.value, "zh"), reason_label(reason.value, "en")
+        assert zh != reason.value and en != reason.value, reason
+    assert reason_label("bad_date", "zh") == "日期无效"
+    assert reason_label("something_new", "en") == "something_new"
