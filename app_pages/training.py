@@ -2,8 +2,8 @@
 
 Nothing trains in a page's request path unless a user presses the button. Training runs on
 the data folder the app reads (``XINGNONG_DATA``, else the demo data) and logs to MLflow like
-``xingnong run``. A lock file in the project folder keeps two sessions (or a session and a
-command-line run started the same way) from training at once.
+``xingnong run``. A lock file in the project folder keeps two app sessions from training at
+once (the second is told to wait).
 """
 
 from __future__ import annotations
