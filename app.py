@@ -9,6 +9,7 @@ from app_pages.common import (
     region_names,
     tr,
 )
+from app_pages.training import FLASH
 from recommender.i18n import LANG_NAMES, LANGS, region_label
 
 st.set_page_config(page_title="Xingnong 兴农", page_icon="🌾", layout="wide")
@@ -57,4 +58,6 @@ with st.sidebar:
     else:
         st.caption(tr("no_regions"))
 
+if message := st.session_state.pop(FLASH, None):
+    st.toast(message, icon="✅")
 page.run()

@@ -68,7 +68,15 @@ def plain(text: Any) -> str:
 
 
 def data_key() -> str:
-    """The data folder the app reads (``XINGNONG_DATA``, else the demo data), as a cache key."""
+    """The data folder the app reads, as a cache key.
+
+    The folder the latest run trained on (so sales, tables and forecast always agree), else
+    ``XINGNONG_DATA``, else the demo data.
+    """
+    found = outputs()
+    trained = found.metrics.get("data_folder") if found is not None else None
+    if trained and any(Path(trained, f).exists() for f in ("sales.csv", "sales.parquet")):
+        return str(trained)
     return str(settings().data_dir)
 
 
@@ -225,7 +233,7 @@ def available_counties() -> list[str]:
 
 def default_county(counties: list[str]) -> str | None:
     """The cooperative's own county when it has a forecast, else the first."""
-    root = settings().data_dir
+    root = Path(data_key())
     try:
         from recommender.profile import load_profile
 

@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages.common import check_upload, lang, tr
+from app_pages.training import train_on_upload
 from recommender.errors import DataError
 from recommender.i18n import fmt_number
 from recommender.labels import column, reason_label
@@ -35,6 +36,7 @@ c3.metric(tr("rows_quarantined"), fmt_number(result.rows_quarantined, lang()))
 if result.pii_columns:
     what = tr("pii_pseudonymised") if result.pseudonymised else tr("pii_dropped")
     st.warning(tr("pii_found", columns=", ".join(result.pii_columns), what=what))
+train_on_upload(result)
 if not result.rows_quarantined:
     st.success(tr("all_accepted"))
     st.stop()

@@ -20,8 +20,11 @@ import streamlit as st
 from app_pages.common import tr
 from recommender.config import settings
 from recommender.errors import DataError
+from recommender.ingest import IngestResult
 
 LOCK_FILE = ".training.lock"
+FLASH = "flash"
+"""Session-state key of a message shown once after the rerun (``app.py`` shows it)."""
 log = logging.getLogger("xingnong.app")
 
 
@@ -51,9 +54,28 @@ def exclusive(path: Path) -> Iterator[bool]:
 def train_button() -> None:
     """Offer to train now; when pressed, train with a progress bar and show the new results."""
     demo = settings().data_dir == settings().demo_dir
-    if not st.button(tr("train_demo" if demo else "train_data"), type="primary", key="train"):
+    if st.button(tr("train_demo" if demo else "train_data"), type="primary", key="train"):
+        _train(None)
+
+
+def train_on_upload(result: IngestResult) -> None:
+    """Offer to train on the checked upload: its accepted rows with the current tables.
+
+    The rows are staged as a new data folder under ``<home>/data/`` (the folder the app reads
+    is left as it is), then every pipeline runs on it with a progress bar; the pages then show
+    that run.
+    """
+    if not result.rows_accepted:
         return
+    if st.button(tr("train_upload", rows=result.rows_accepted), type="primary", key="train_up"):
+        _train(result)
+
+
+def _train(upload: IngestResult | None) -> None:
+    """Train (on the staged upload, if any) with a progress bar, one session at a time."""
+    from app_pages.common import data_key
     from pipelines.run import run_everything  # heavy (MLflow, LightGBM): only when asked
+    from pipelines.upload import stage_upload
 
     bar = st.progress(0.0, text=tr("training_validate"))
 
@@ -66,7 +88,11 @@ def train_button() -> None:
             st.warning(tr("training_busy"))
             return
         try:
-            run_everything(progress=progress)
+            argv = None
+            if upload is not None:
+                folder = stage_upload(upload.sales, Path(data_key()), settings().home / "data")
+                argv = ["--data", str(folder)]
+            run_everything(argv, progress=progress)
         except DataError as exc:
             bar.empty()
             st.error(tr("training_failed", error=str(exc).splitlines()[0]))
@@ -76,5 +102,5 @@ def train_button() -> None:
             bar.empty()
             st.error(tr("training_failed", error=type(exc).__name__))
             return
-    st.success(tr("training_done"))
+    st.session_state[FLASH] = tr("training_done")
     st.rerun()

@@ -112,7 +112,11 @@ def run(args: argparse.Namespace, progress: Progress | None = None) -> int:
     _step(progress, 2, "writing the forecast to %s", out)
     written.append(write_csv(outcome.forecast, out / "forecast.csv"))
     written.append(write_csv(outcome.backtest, out / "backtest.csv"))
-    served = {"registered_model": REGISTERED_DEMAND_MODEL, "model_version": outcome.version}
+    served = {
+        "registered_model": REGISTERED_DEMAND_MODEL,
+        "model_version": outcome.version,
+        "data_folder": str(Path(args.data or settings().data_dir).resolve()),
+    }
     written.append(write_json({**outcome.metrics, **served}, out / "metrics.json"))
     track = not args.no_mlflow
     if inputs.regions is not None and inputs.products is not None:

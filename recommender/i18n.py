@@ -146,8 +146,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "data_title": ("数据检查", "Data check"),
     "upload": ("上传销售数据（CSV 或 Parquet）", "Upload sales (CSV or Parquet)"),
     "upload_help": (
-        "只检查，不训练。最大 {mb} MB。",
-        "Checked only, never trained on. At most {mb} MB.",
+        "先检查；只有按下训练按钮才会用它训练。最大 {mb} MB。",
+        "Checked first; trained on only if you press the train button. At most {mb} MB.",
+    ),
+    "train_upload": (
+        "用这份数据的 {rows} 行重新训练",
+        "Retrain on the {rows} accepted rows of this file",
     ),
     "too_big": ("文件超过 {mb} MB。", "The file is larger than {mb} MB."),
     "rows_read": ("读取行数", "Rows read"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -11,6 +12,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from recommender.config import REPO_ROOT
@@ -43,10 +45,21 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def app_url(tmp_path_factory):
+def home(tmp_path_factory):
+    """The project folder the served app reads and trains into."""
+    return tmp_path_factory.mktemp("home")
+
+
+@pytest.fixture(scope="module")
+def coop(tmp_path_factory):
+    """The cooperative's data folder the served run was trained on."""
+    return write_coop(tmp_path_factory.mktemp("coop"))
+
+
+@pytest.fixture(scope="module")
+def app_url(home, coop):
     """Artifacts from a small run, and `streamlit run app.py` serving them on loopback."""
-    home = tmp_path_factory.mktemp("home")
-    data = write_coop(tmp_path_factory.mktemp("coop"))
+    data = coop
     env = dict(
         os.environ, XINGNONG_HOME=str(home), MLFLOW_TRACKING_URI=f"sqlite:///{home / 'mlflow.db'}"
     )
@@ -206,3 +219,29 @@ def test_an_uploaded_file_is_checked_and_names_stay_text(app_url, page, tmp_path
     assert page.locator("[data-testid='stException']").count() == 0
     assert dialogs == []
     page.screenshot(path=str(SCREENSHOTS / "data-upload-zh.png"), full_page=True)
+
+
+def test_retraining_on_an_uploaded_file_with_progress(app_url, page, home, coop, tmp_path):
+    # (last in this module: it replaces the served run)
+    # given the cooperative's sales of one county, uploaded on the Data page
+    sales = pd.read_csv(coop / "sales.csv")
+    upload = tmp_path / "liuba.csv"
+    sales[sales["region"] == "liuba"].to_csv(upload, index=False)
+    page.goto(app_url)
+    _settle(page)
+    page.locator("[data-testid='stSidebarNav'] a").nth(5).click()
+    _settle(page)
+    page.locator("input[type='file']").set_input_files(str(upload))
+    _settle(page)
+    # when the manager asks to retrain on it
+    page.locator(".st-key-train_up button").click()
+    # then a progress bar shows while every pipeline runs, and the pages show the new run
+    page.locator("[data-testid='stProgress']").wait_for(timeout=30_000)
+    page.wait_for_selector("[data-testid='stToast']", timeout=300_000)
+    _settle(page)
+    assert page.locator("[data-testid='stException']").count() == 0
+    metrics = json.loads((home / "artifacts" / "metrics.json").read_text(encoding="utf-8"))
+    staged = Path(metrics["data_folder"])
+    assert staged.parent == home / "data" and staged.name.startswith("upload-")
+    forecast = pd.read_csv(home / "artifacts" / "forecast.csv")
+    assert set(forecast["region"]) == {"liuba"}

@@ -1,3 +1,5 @@
+import json
+
 import pandas as pd
 
 from pipelines.cli import main
@@ -61,6 +63,9 @@ def test_run_everything_reports_progress_in_order_and_honours_xingnong_data(
     assert code == 0
     forecast = pd.read_csv(config.settings().artifacts_dir / "forecast.csv")
     assert set(forecast["region"]) == set(tiny_sales["region"])
+    metrics = json.loads((config.settings().artifacts_dir / "metrics.json").read_text())
+    assert metrics["data_folder"] == str(folder.resolve())  # what the app then reads
+    assert metrics["model_version"] is None  # --no-mlflow: nothing registered
     fractions = [done for _, done in seen]
     assert fractions == sorted(fractions) and fractions[0] == 0.0 and seen[-1] == ("done", 1.0)
     steps = [step for step, _ in seen]
