@@ -61,7 +61,7 @@ def train_button() -> None:
 def train_on_upload(result: IngestResult) -> None:
     """Offer to train on the checked upload: its accepted rows with the current tables.
 
-    The rows are staged as a new data folder under ``<home>/data/`` (the folder the app reads
+    The rows are staged as a new data folder under ``<home>/uploads/`` (the folder the app reads
     is left as it is), then every pipeline runs on it with a progress bar; the pages then show
     that run.
     """
@@ -90,7 +90,7 @@ def _train(upload: IngestResult | None) -> None:
         try:
             argv = None
             if upload is not None:
-                folder = stage_upload(upload.sales, Path(data_key()), settings().home / "data")
+                folder = stage_upload(upload.sales, Path(data_key()), settings().uploads_dir)
                 argv = ["--data", str(folder)]
             run_everything(argv, progress=progress)
         except DataError as exc:

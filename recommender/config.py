@@ -67,6 +67,11 @@ class Settings:
         return self.home / "models"
 
     @property
+    def uploads_dir(self) -> Path:
+        """Data folders staged from files uploaded in the app (see ``pipelines.upload``)."""
+        return self.home / "uploads"
+
+    @property
     def artifacts_dir(self) -> Path:
         """Folder of run outputs (forecasts, metrics, quarantine files)."""
         return self.home / "artifacts"

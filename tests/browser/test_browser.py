@@ -242,6 +242,6 @@ def test_retraining_on_an_uploaded_file_with_progress(app_url, page, home, coop,
     assert page.locator("[data-testid='stException']").count() == 0
     metrics = json.loads((home / "artifacts" / "metrics.json").read_text(encoding="utf-8"))
     staged = Path(metrics["data_folder"])
-    assert staged.parent == home / "data" and staged.name.startswith("upload-")
+    assert staged.parent == home / "uploads" and staged.name.startswith("upload-")
     forecast = pd.read_csv(home / "artifacts" / "forecast.csv")
     assert set(forecast["region"]) == {"liuba"}
