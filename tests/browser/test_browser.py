@@ -137,6 +137,16 @@ def _settle(page) -> None:
     page.wait_for_timeout(1000)
 
 
+def _upload(page, app_url: str, path: Path) -> None:
+    """Open the Data page (the sixth) and upload ``path`` there."""
+    page.goto(app_url)
+    _settle(page)
+    page.locator("[data-testid='stSidebarNav'] a").nth(5).click()
+    _settle(page)
+    page.locator("input[type='file']").set_input_files(str(path))
+    _settle(page)
+
+
 def test_every_page_renders_in_a_real_browser(app_url, page):
     # when the manager opens the app
     page.goto(app_url)
@@ -206,13 +216,8 @@ def test_an_uploaded_file_is_checked_and_names_stay_text(app_url, page, tmp_path
     )
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    page.goto(app_url)
-    _settle(page)
-    page.locator("[data-testid='stSidebarNav'] a").nth(5).click()
-    _settle(page)
     # when the manager uploads it on the Data page
-    page.locator("input[type='file']").set_input_files(str(upload))
-    _settle(page)
+    _upload(page, app_url, upload)
     # then every row is accounted for, nothing ran as code, and no error box shows
     metrics = page.locator("[data-testid='stMetricValue']").all_inner_texts()
     assert metrics[:3] == ["3", "1", "2"]
@@ -227,12 +232,7 @@ def test_retraining_on_an_uploaded_file_with_progress(app_url, page, home, coop,
     sales = pd.read_csv(coop / "sales.csv")
     upload = tmp_path / "liuba.csv"
     sales[sales["region"] == "liuba"].to_csv(upload, index=False)
-    page.goto(app_url)
-    _settle(page)
-    page.locator("[data-testid='stSidebarNav'] a").nth(5).click()
-    _settle(page)
-    page.locator("input[type='file']").set_input_files(str(upload))
-    _settle(page)
+    _upload(page, app_url, upload)
     # when the manager asks to retrain on it
     page.locator(".st-key-train_up button").click()
     # then a progress bar shows while every pipeline runs, and the pages show the new run
