@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from pipelines.recommend import load_evidence
+from pipelines.recommend import load_evidence, trained_folder
 from recommender.basis import Evidence, RegionBasis, prepare
 from recommender.config import settings
 from recommender.errors import DataError
@@ -74,10 +74,8 @@ def data_key() -> str:
     ``XINGNONG_DATA``, else the demo data.
     """
     found = outputs()
-    trained = found.metrics.get("data_folder") if found is not None else None
-    if trained and any(Path(trained, f).exists() for f in ("sales.csv", "sales.parquet")):
-        return str(trained)
-    return str(settings().data_dir)
+    trained = trained_folder(found.metrics) if found is not None else None
+    return str(trained or settings().data_dir)
 
 
 def artifacts_dir() -> Path:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipelines.common import data_folder_inputs, log
+from pipelines.common import SALES_FILE, data_folder_inputs, log
 from recommender.config import DEMO_DATA_DIR, settings
 from recommender.economics import (
     load_brand_signals,
@@ -67,12 +67,28 @@ def _table(folder: Path, name: str) -> Path:
     return demo
 
 
+def trained_folder(metrics: dict) -> Path | None:
+    """The data folder a run trained on (recorded in its ``metrics.json``), if it still exists.
+
+    Args:
+        metrics: The run's metrics document.
+
+    Returns:
+        The folder, or None when none is recorded or it is gone.
+    """
+    recorded = metrics.get("data_folder")
+    if not recorded:
+        return None
+    folder = Path(recorded)
+    return folder if any((folder / f).exists() for f in (SALES_FILE, "sales.parquet")) else None
+
+
 def load_evidence(folder: Path | None, artifacts: Path) -> Evidence:
     """Read everything the recommendations need from a data folder and the run outputs.
 
     Args:
-        folder: Data folder (default: ``XINGNONG_DATA``, else the demo data); reference tables
-            it lacks come from the
+        folder: Data folder (default: the folder the latest run trained on, else
+            ``XINGNONG_DATA``, else the demo data); reference tables it lacks come from the
             demo defaults.
         artifacts: The folder 'xingnong run' wrote its outputs to.
 
@@ -85,8 +101,8 @@ def load_evidence(folder: Path | None, artifacts: Path) -> Evidence:
     outputs = read_outputs(artifacts)
     if outputs is None:
         raise DataError(f"no forecast in {artifacts}: run 'xingnong run' first")
-    root = folder or settings().data_dir
-    inputs = data_folder_inputs(folder)
+    root = folder or trained_folder(outputs.metrics) or settings().data_dir
+    inputs = data_folder_inputs(root)
     if inputs.regions is None or inputs.products is None:
         raise DataError(f"{root} needs regions.csv and products.csv for recommendations")
     products = inputs.products

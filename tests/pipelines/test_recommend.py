@@ -79,3 +79,20 @@ def test_unknown_region_is_a_one_line_error(coop, capsys):
     assert (
         code == 1 and err[-1] == "error: unknown region 'atlantis' (see regions.csv for the codes)"
     )
+
+
+def test_recommend_reads_the_data_folder_the_run_trained_on(tmp_path):
+    # given a run on a cooperative's folder (not the demo data, no XINGNONG_DATA)
+    from pipelines.recommend import load_evidence, trained_folder
+
+    folder = write_coop(tmp_path / "coop")
+    args = ["run", "--data", str(folder), "--no-mlflow", "--horizon", "4", "--folds", "1"]
+    assert main(args) == 0
+    artifacts = settings().artifacts_dir
+    # when the evidence is read without naming a folder
+    evidence = load_evidence(None, artifacts)
+    # then it is that folder's sales, as recorded by the run
+    assert set(evidence.sales["region"]) == {"zhouzhi", "luochuan", "liuba"}
+    metrics = json.loads((artifacts / "metrics.json").read_text())
+    assert trained_folder(metrics) == folder.resolve()
+    assert trained_folder({"data_folder": str(tmp_path / "gone")}) is None
