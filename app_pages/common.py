@@ -33,7 +33,7 @@ from recommender.outlook import (
 from recommender.outputs import RunOutputs, outputs_stamp, read_outputs
 from recommender.readers import read_table
 from recommender.recommend import KINDS
-from recommender.whatif import WhatIf, advise_whatif
+from recommender.whatif import WhatIf, advise_whatif, relevant
 
 _STAMPED = ("forecast.csv", "metrics.json", "form_multipliers.csv")
 
@@ -284,7 +284,7 @@ def recommendations(
     """
     folder = artifacts_dir()
     data = data_key()
-    changes = dataclasses.astuple(whatif or WhatIf())
+    changes = dataclasses.astuple(relevant(whatif or WhatIf(), kinds))
     return _recommendations(str(folder), stamp(folder), data, county, changes, weeks, kinds)
 
 

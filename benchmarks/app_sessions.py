@@ -21,6 +21,7 @@ FLAGS = [
 PAGES: tuple[str, ...] = ("overview", "demand", "advice", "list", "models", "data")
 SLIDERS: tuple[str, ...] = ("price", "cost", "capex", "volume")
 TIMEOUT_MS = 60_000
+PROCESS_TAB = "加工"  # the what-ifs are timed on the Process list (Chinese, the default)
 POLL_MS = 50  # the concurrent sessions check for "rendered" every 50 ms, not every frame
 Poll = float | Literal["raf"]
 # What-if steps (control, move): a slider or the number input moves one step, the toggle
@@ -236,6 +237,14 @@ async def first_render(
     return out
 
 
+async def _process_tab(page: Page, url: str) -> None:
+    """Open the advice page on its Process tab, the list every what-if control moves."""
+    await _visit(page, url, "advice", reload=True)
+    mark = float(await page.evaluate("performance.now()"))
+    await page.get_by_role("tab", name=PROCESS_TAB).click()
+    await _rendered(page, mark)
+
+
 async def whatif_steps(browser: Browser, url: str, county: str, steps: int) -> list[dict[str, Any]]:
     """Walk the what-if controls of ``county`` on the advice page through ``PLAN[:steps]``.
 
@@ -246,7 +255,7 @@ async def whatif_steps(browser: Browser, url: str, county: str, steps: int) -> l
     """
     page = await _open(browser)
     try:
-        await _visit(page, url, "advice", reload=True)
+        await _process_tab(page, url)
         state: Counter[str] = Counter()
         seen, out = {frozenset(state.items())}, []
         for control, move in PLAN[:steps]:
@@ -259,7 +268,7 @@ async def whatif_steps(browser: Browser, url: str, county: str, steps: int) -> l
             except (AppError, PlaywrightError) as exc:
                 step["error"] = ": ".join(_failure(exc))
                 state.clear()
-                await _visit(page, url, "advice", reload=True)
+                await _process_tab(page, url)
             out.append(step)
         return out
     finally:

@@ -65,6 +65,29 @@ def apply_whatif(ev: Evidence, county: str, whatif: WhatIf) -> Evidence:
     return dataclasses.replace(ev, sales=sales, options=options, profile=profile)
 
 
+_MATTERS: dict[str, frozenset[str]] = {
+    "grow": frozenset({"fresh_price"}),
+    "process": frozenset(f.name for f in dataclasses.fields(WhatIf)),
+    "brand": frozenset(),
+    "list": frozenset({"fresh_price", "cold_chain", "transit_days"}),
+}
+"""Which changes each list depends on (brand scores use price ratios, which no change moves)."""
+
+
+def relevant(whatif: WhatIf, kinds: Sequence[str]) -> WhatIf:
+    """The what-if with only the changes the given lists depend on (the others undone).
+
+    Lists computed under ``relevant(whatif, kinds)`` equal those under ``whatif``, so a cache
+    keyed by it answers a change that leaves the lists on screen alone without recomputing.
+    """
+    keep = frozenset().union(*(_MATTERS.get(k, _MATTERS["process"]) for k in kinds))
+    base = WhatIf()
+    return dataclasses.replace(
+        whatif,
+        **{f.name: getattr(base, f.name) for f in dataclasses.fields(WhatIf) if f.name not in keep},
+    )
+
+
 def changed_profile(profile: CoopProfile, whatif: WhatIf) -> CoopProfile:
     """The profile with the what-if's raw volume, skill and logistics changes."""
     changes: dict[str, Any] = {}

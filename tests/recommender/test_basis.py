@@ -121,3 +121,27 @@ def test_asking_for_some_lists_gives_just_those_unchanged(evidence):
             kind,
         }
         _same(part[kind], full[kind])
+
+
+def test_each_list_depends_only_on_the_changes_relevant_says(evidence):
+    from recommender.whatif import relevant
+
+    basis = prepare(evidence, REGION)
+    everything = WhatIf(
+        fresh_price=0.2,
+        processing_cost=1.0,
+        capex=0.5,
+        raw_volume=-0.5,
+        skill_level=1,
+        cold_chain=False,
+        transit_days=7,
+    )
+    for kind in ("grow", "process", "brand", "list"):
+        full = advise_whatif(basis, everything, weeks=4, kinds=(kind,))
+        reduced = relevant(everything, (kind,))
+        assert reduced == relevant(reduced, (kind,))  # idempotent
+        part = advise_whatif(basis, reduced, weeks=4, kinds=(kind,))
+        _same(part[kind], full[kind])
+    # and what they leave out is really left out
+    assert relevant(everything, ("brand",)) == WhatIf()
+    assert relevant(everything, ("grow",)) == WhatIf(fresh_price=0.2)
