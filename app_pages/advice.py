@@ -13,7 +13,7 @@ from app_pages.common import (
     require_outputs,
     tr,
 )
-from recommender.charts import parts_chart
+from recommender.charts import parts_spec
 from recommender.i18n import reason_key
 from recommender.labels import column, named
 from recommender.parts import brand_components, grow_components, process_components
@@ -63,7 +63,8 @@ def show(kind: str, items: list[dict]) -> None:
     parts = _parts(kind, items)
     if not parts.empty:
         st.caption(tr("components"))
-        st.altair_chart(parts_chart(parts, lang()), width="stretch")
+        data, spec = parts_spec(parts, lang())
+        st.vega_lite_chart(data, spec, width="stretch")
 
 
 @st.fragment

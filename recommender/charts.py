@@ -170,17 +170,34 @@ def parts_chart(parts: pd.DataFrame, lang: str | None = None) -> AnyChart:
     Returns:
         The chart.
     """
+    data, spec = parts_spec(parts, lang)
+    return alt.Chart.from_dict({**spec, "data": {"values": data.to_dict("records")}})
+
+
+def parts_spec(parts: pd.DataFrame, lang: str | None = None) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """The data and the Vega-Lite spec of :func:`parts_chart`, apart.
+
+    The spec depends only on the parts' names and the language, not on the values or the
+    order of the items, so a browser redraws a changed ranking without rebuilding the chart.
+
+    Args:
+        parts: One row per item (the index names it), one column per part.
+        lang: ``zh`` or ``en``.
+
+    Returns:
+        The long data (``item``, ``rank``, ``part``, ``value``) and the spec without data.
+    """
     lang = lang_or_default(lang)
     keys = [str(c) for c in parts.columns]
-    long = parts.reset_index(names="item").melt("item", var_name="part", value_name="value")
+    wide = parts.reset_index(names="item").assign(rank=range(1, len(parts) + 1))
+    long = wide.melt(["item", "rank"], var_name="part", value_name="value")
     long["part"] = [column(p, lang) for p in long["part"]]
-    order = [str(i) for i in parts.index]
     domain = [column(k, lang) for k in keys]
-    return (
-        alt.Chart(long)
+    chart = (
+        alt.Chart()
         .mark_bar()
         .encode(
-            y=alt.Y("item:N", sort=order, title=None),
+            y=alt.Y("item:N", sort=alt.EncodingSortField("rank", op="min"), title=None),
             x=alt.X("sum(value):Q", title=column("score", lang)),
             color=alt.Color(
                 "part:N",
@@ -195,6 +212,10 @@ def parts_chart(parts: pd.DataFrame, lang: str | None = None) -> AnyChart:
         )
         .properties(height=alt.Step(30))
     )
+    spec = chart.to_dict(validate=False)
+    for key in ("$schema", "data", "datasets", "config"):
+        spec.pop(key, None)
+    return long, spec
 
 
 def plan_chart(plan: pd.DataFrame, lang: str | None = None) -> AnyChart:

@@ -137,7 +137,9 @@ def test_parts_chart_colours_each_part_by_the_palette(lang):
     # and the items (one named like HTML) are plain data, in the order given
     assert _field(spec, "item") == {"1. kiwifruit · juice", f"2. {SCRIPT} · dried"}
     (y,) = [n["y"] for n in _walk(spec) if "y" in n and isinstance(n["y"], dict)]
-    assert y["sort"] == ["1. kiwifruit · juice", f"2. {SCRIPT} · dried"]
+    assert y["sort"] == {"field": "rank", "op": "min"}
+    ranks = {row["item"]: row["rank"] for row in _data(spec)}
+    assert ranks == {"1. kiwifruit · juice": 1, f"2. {SCRIPT} · dried": 2}
 
 
 def test_plan_chart_gives_a_channel_the_same_colour_whatever_the_order():
@@ -209,3 +211,20 @@ def test_plan_chart_keeps_a_cooperatives_own_channel_in_one_colour():
     second = _palette(charts.plan_chart(_plan({"coop_a": 5.0, "coop_b": 10.0}), "en").to_dict())
     # then each keeps its colour
     assert first == second and set(first) == {"coop_a", "coop_b"}
+
+
+def test_the_parts_spec_does_not_change_with_the_values_or_their_order():
+    # given two rankings of the same parts
+    first = pd.DataFrame(
+        {"uplift": [30.0, 10.0], "capex_per_year": [-5.0, -1.0]}, index=["1. 甲", "2. 乙"]
+    )
+    second = pd.DataFrame(
+        {"uplift": [50.0, 20.0], "capex_per_year": [-2.0, -9.0]}, index=["1. 乙", "2. 甲"]
+    )
+    # when both are drawn
+    data_a, spec_a = charts.parts_spec(first, "zh")
+    data_b, spec_b = charts.parts_spec(second, "zh")
+    # then only the data differ (a browser updates the bars, it does not rebuild the chart)
+    assert spec_a == spec_b and "data" not in spec_a and "datasets" not in spec_a
+    assert list(data_b.sort_values(["rank", "part"])["item"].unique()) == ["1. 乙", "2. 甲"]
+    assert set(data_a["part"]) == {"年增收", "年折旧"}
