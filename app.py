@@ -10,7 +10,7 @@ from app_pages.common import (
     tr,
 )
 from app_pages.training import FLASH
-from recommender.i18n import LANG_NAMES, LANGS, region_label
+from recommender.present.i18n import LANG_NAMES, LANGS, region_label
 
 st.set_page_config(page_title="Xingnong 兴农", page_icon="🌾", layout="wide")
 st.session_state.setdefault("lang", "zh")

@@ -13,13 +13,13 @@ from app_pages.common import (
     require_outputs,
     tr,
 )
-from recommender.charts import parts_spec
-from recommender.i18n import reason_key
-from recommender.labels import column, named
-from recommender.parts import brand_components, grow_components, process_components
-from recommender.profile import CoopProfile
-from recommender.recommend import ITEM_FIELDS, profile_for
-from recommender.whatif import WhatIf
+from recommender.decide.profile import CoopProfile
+from recommender.decide.recommend import ITEM_FIELDS, profile_for
+from recommender.decide.whatif import WhatIf
+from recommender.present.charts import parts_spec
+from recommender.present.i18n import reason_key
+from recommender.present.labels import column, named
+from recommender.present.parts import brand_components, grow_components, process_components
 
 st.title(tr("advice_title"))
 require_outputs()

@@ -17,23 +17,23 @@ import pandas as pd
 import streamlit as st
 
 from pipelines.recommend import load_evidence, trained_folder
-from recommender.basis import Evidence, RegionBasis, prepare
 from recommender.config import settings
+from recommender.data.artifacts import RunOutputs, outputs_stamp, read_outputs
+from recommender.data.ingest import IngestResult, load_products, load_regions, validate_sales
+from recommender.data.readers import read_table
+from recommender.decide.basis import Evidence, RegionBasis, prepare
+from recommender.decide.recommend import KINDS
+from recommender.decide.whatif import WhatIf, advise_whatif, relevant
 from recommender.errors import DataError
-from recommender.i18n import lang_or_default, t
-from recommender.ingest import IngestResult, load_products, load_regions, validate_sales
-from recommender.labels import product_label, product_names, value_label
-from recommender.outlook import (
+from recommender.present.i18n import lang_or_default, t
+from recommender.present.labels import product_label, product_names, value_label
+from recommender.present.outlook import (
     ahead_vs_last_year,
     channel_forecast,
     channels,
     festivals_between,
     weekly_history,
 )
-from recommender.outputs import RunOutputs, outputs_stamp, read_outputs
-from recommender.readers import read_table
-from recommender.recommend import KINDS
-from recommender.whatif import WhatIf, advise_whatif, relevant
 
 _STAMPED = ("forecast.csv", "metrics.json", "form_multipliers.csv")
 
@@ -233,7 +233,7 @@ def default_county(counties: list[str]) -> str | None:
     """The cooperative's own county when it has a forecast, else the first."""
     root = Path(data_key())
     try:
-        from recommender.profile import load_profile
+        from recommender.decide.profile import load_profile
 
         own = load_profile(root / "coop_profile.json").region
     except DataError:
@@ -276,8 +276,8 @@ def recommendations(
 ) -> dict[str, Any]:
     """The region's recommendations under the what-if (cached by region, run and what-if).
 
-    The region's slow part is prepared once (:func:`recommender.basis.prepare`); a new what-if
-    only re-ranks from it, and only the lists asked for.
+    The region's slow part is prepared once (:func:`recommender.decide.basis.prepare`); a new
+    what-if only re-ranks from it, and only the lists asked for.
 
     Raises:
         DataError: Unknown region or one without sales.

@@ -6,8 +6,8 @@ import streamlit as st
 from app_pages.common import check_upload, lang, tr
 from app_pages.training import train_on_upload
 from recommender.errors import DataError
-from recommender.i18n import fmt_number
-from recommender.labels import column, reason_label
+from recommender.present.i18n import fmt_number
+from recommender.present.labels import column, reason_label
 
 st.title(tr("data_title"))
 limit_mb = int(st.get_option("server.maxUploadSize"))

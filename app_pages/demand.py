@@ -13,9 +13,9 @@ from app_pages.common import (
     sold_channels,
     tr,
 )
-from recommender.charts import ahead_chart, demand_chart
-from recommender.i18n import fmt_percent
-from recommender.labels import column, named, product_label, value_label
+from recommender.present.charts import ahead_chart, demand_chart
+from recommender.present.i18n import fmt_percent
+from recommender.present.labels import column, named, product_label, value_label
 
 WEEKS = 8
 st.title(tr("demand_title"))

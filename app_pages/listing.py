@@ -12,9 +12,9 @@ from app_pages.common import (
     require_outputs,
     tr,
 )
-from recommender.charts import plan_chart
-from recommender.i18n import reason_key
-from recommender.labels import column, named
+from recommender.present.charts import plan_chart
+from recommender.present.i18n import reason_key
+from recommender.present.labels import column, named
 
 COLUMNS = ["week", "product", "channel", "form", "quantity_kg", "forecast_kg", "critical_ratio"]
 st.title(tr("list_title"))

@@ -4,10 +4,10 @@ import pandas as pd
 import streamlit as st
 
 from app_pages.common import lang, outputs, tr
-from recommender.charts import models_chart
 from recommender.config import REGISTERED_DEMAND_MODEL
-from recommender.i18n import fmt_date, fmt_percent
-from recommender.labels import column, value_label
+from recommender.present.charts import models_chart
+from recommender.present.i18n import fmt_date, fmt_percent
+from recommender.present.labels import column, value_label
 
 st.title(tr("models_title"))
 found = outputs()
@@ -35,7 +35,7 @@ if found is not None:
 
 st.subheader(tr("runs"))
 try:
-    from recommender import tracking
+    from recommender.tracking import mlflow_tracking as tracking
 
     runs = tracking.runs_table(REGISTERED_DEMAND_MODEL)
     champion = tracking.champion_version()

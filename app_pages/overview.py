@@ -15,7 +15,7 @@ from app_pages.common import (
     require_outputs,
     tr,
 )
-from recommender.i18n import fmt_date, fmt_number, fmt_percent, reason_key
+from recommender.present.i18n import fmt_date, fmt_number, fmt_percent, reason_key
 
 WEEKS = 8
 st.title(tr("overview_title"))

@@ -19,8 +19,8 @@ import streamlit as st
 
 from app_pages.common import tr
 from recommender.config import settings
+from recommender.data.ingest import IngestResult
 from recommender.errors import DataError
-from recommender.ingest import IngestResult
 
 LOCK_FILE = ".training.lock"
 FLASH = "flash"

@@ -19,14 +19,20 @@ from benchmarks import (
     write_result,
 )
 from benchmarks.apmc import APMC_CSV, FREQ, TODAY, gap_report, load_apmc
-from recommender.backtest import CUTOFF, METHOD, SCORED_MODELS, BacktestConfig, score
 from recommender.config import DEMO_DATA_DIR
-from recommender.contract import DATE, DS, PRODUCT, REGION, UID, Y
-from recommender.ensemble import BLEND
-from recommender.ingest import load_products, load_regions, load_sales, validate_sales
-from recommender.reference import validate_products, validate_regions
-from recommender.simulate import simulate_demo
-from recommender.training import DemandRun, Panel, build_panel, metrics_document, run_demand
+from recommender.data.contract import DATE, DS, PRODUCT, REGION, UID, Y
+from recommender.data.ingest import load_products, load_regions, load_sales, validate_sales
+from recommender.data.reference import validate_products, validate_regions
+from recommender.demo.simulate import simulate_demo
+from recommender.forecast.backtest import CUTOFF, METHOD, SCORED_MODELS, BacktestConfig, score
+from recommender.forecast.ensemble import BLEND
+from recommender.forecast.training import (
+    DemandRun,
+    Panel,
+    build_panel,
+    metrics_document,
+    run_demand,
+)
 
 DEMO_CONFIG = BacktestConfig(freq="W-SUN", horizon=8, folds=4)
 DEMO_QUICK = BacktestConfig(freq="W-SUN", horizon=8, folds=2)
@@ -149,7 +155,7 @@ def _demo_panel(quick: bool) -> tuple[Panel, dict[str, Any]]:
         demo = simulate_demo(weeks=weeks)
         regions, products = validate_regions(demo.regions), validate_products(demo.products)
         result = validate_sales(demo.sales, regions=regions, products=products)
-        source = f"recommender.simulate.simulate_demo(seed=7, weeks={weeks})"
+        source = f"recommender.demo.simulate.simulate_demo(seed=7, weeks={weeks})"
     panel = build_panel(result.sales, DEMO_CONFIG.freq, regions=regions, products=products)
     facts = {
         "source": source,

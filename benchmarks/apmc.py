@@ -11,8 +11,8 @@ import numpy as np
 import pandas as pd
 
 from benchmarks import REPO_ROOT
-from recommender.contract import DATE, PRICE, PRODUCT, QUANTITY, REGION
-from recommender.ingest import IngestResult, validate_sales
+from recommender.data.contract import DATE, PRICE, PRODUCT, QUANTITY, REGION
+from recommender.data.ingest import IngestResult, validate_sales
 
 APMC_DIR = REPO_ROOT / "data" / "reference" / "maharashtra_apmc_monthly"
 APMC_CSV = APMC_DIR / "Cleaned_APMC_monthly.csv"
@@ -28,7 +28,7 @@ class ApmcSales:
     """The APMC file after ingest, cut to the series with enough months.
 
     Attributes:
-        ingest: Every row of the file through :func:`recommender.ingest.validate_sales`.
+        ingest: Every row of the file through :func:`recommender.data.ingest.validate_sales`.
         sales: Accepted rows of the kept series (one row per market, commodity and month).
         series_total: Market x commodity series among the accepted rows.
         series_kept: Series with at least ``min_months`` observed months (after ``max_series``).
@@ -144,7 +144,7 @@ def load_apmc(
 def gap_report(sales: pd.DataFrame, end: pd.Timestamp | None = None) -> dict[str, Any]:
     """How unbalanced the monthly panel is, and whether a missing month looks like zero.
 
-    The panel completion (:func:`recommender.features.complete_panel`) turns every month
+    The panel completion (:func:`recommender.forecast.features.complete_panel`) turns every month
     without a row, from a series' first month to the panel's last, into zero arrivals. An
     internal gap lies between a series' first and last observed month; a trailing gap after
     its last observed month. As evidence on what a gap means, each internal gap month's

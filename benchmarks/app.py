@@ -21,7 +21,7 @@ import psutil
 from benchmarks import REPO_ROOT, Bar, document, load, print_bars, print_table, write_result
 from benchmarks.app_sessions import PAGES, drive
 from recommender.config import DEMO_DATA_DIR
-from recommender.profile import load_profile
+from recommender.decide.profile import load_profile
 
 FULL = {"visits": 10, "whatif_steps": 30, "sessions": 10, "seconds": 120, "warmup": 30}
 QUICK = {"visits": 3, "whatif_steps": 10, "sessions": 3, "seconds": 20, "warmup": 5}

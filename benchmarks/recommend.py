@@ -47,7 +47,7 @@ def run_recommend(quick: bool, results: Path) -> dict[str, Any]:
         settings.cache_clear()
         train_seconds = _train(home, quick)
         from pipelines.recommend import load_evidence
-        from recommender.recommend import recommend
+        from recommender.decide.recommend import recommend
 
         artifacts = settings().artifacts_dir
         regions = sorted(load_evidence(None, artifacts).sales["region"].unique())

@@ -13,14 +13,14 @@ from typing import Any
 
 import lightgbm
 
-import recommender.forecast
-import recommender.training
+import recommender.forecast.global_model
+import recommender.forecast.training
 from benchmarks import Bar, document, load, peak_rss_mib, print_bars, print_table, write_result
-from recommender.backtest import BacktestConfig
-from recommender.contract import DS, UID
-from recommender.ingest import validate_sales
-from recommender.simulate import simulate_panel
-from recommender.training import build_panel, run_demand
+from recommender.data.contract import DS, UID
+from recommender.data.ingest import validate_sales
+from recommender.demo.simulate import simulate_panel
+from recommender.forecast.backtest import BacktestConfig
+from recommender.forecast.training import build_panel, run_demand
 
 SEED = 7
 FULL = {"n_series": 100, "weeks": 156, "folds": 4}
@@ -109,7 +109,7 @@ def instrument(watch: Stopwatch) -> Iterator[Stopwatch]:
     Yields:
         ``watch``.
     """
-    fc, tr = recommender.forecast, recommender.training
+    fc, tr = recommender.forecast.global_model, recommender.forecast.training
     with ExitStack() as stack:
         _swap(stack, fc, "origin_features", _timed(watch, "origin_features", fc.origin_features))
         _swap(stack, fc, "horizon_rows", _timed(watch, "horizon_rows", fc.horizon_rows))
@@ -228,7 +228,7 @@ def run_speed(quick: bool, results: Path) -> dict[str, Any]:
     ]
     print_bars(bars, enforced=not quick)
     settings = {
-        "data": f"recommender.simulate.simulate_panel({size['n_series']}, {size['weeks']}, "
+        "data": f"recommender.demo.simulate.simulate_panel({size['n_series']}, {size['weeks']}, "
         f"seed={SEED})",
         "backtest": {**asdict(config), "params": asdict(config.params)},
     }

@@ -14,7 +14,7 @@ from pipelines.common import (
     series_keys,
 )
 from pipelines.io import write_csv, write_json
-from recommender.training import backtest_table, build_panel, metrics_document, run_demand
+from recommender.forecast.training import backtest_table, build_panel, metrics_document, run_demand
 
 _EXAMPLES = """examples:
   xingnong backtest --sales data/demo/sales.csv --freq W-SUN --horizon 8 --folds 4 \\

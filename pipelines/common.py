@@ -11,15 +11,15 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from recommender.config import settings
-from recommender.contract import PRODUCT, REGION
+from recommender.data.contract import PRODUCT, REGION
+from recommender.data.ingest import IngestResult, load_products, load_regions, validate_sales
+from recommender.data.periods import validate_freq
+from recommender.data.pii import pii_key_from_env
+from recommender.data.readers import read_table
 from recommender.errors import DataError
-from recommender.ingest import IngestResult, load_products, load_regions, validate_sales
-from recommender.periods import validate_freq
-from recommender.pii import pii_key_from_env
-from recommender.readers import read_table
 
 if TYPE_CHECKING:
-    from recommender.backtest import BacktestConfig
+    from recommender.forecast.backtest import BacktestConfig
 
 log = logging.getLogger("xingnong")
 
@@ -82,7 +82,7 @@ def add_model_args(parser: argparse.ArgumentParser, *, horizon: int | None = Non
 
 def backtest_config(args: argparse.Namespace) -> BacktestConfig:
     """Backtest settings from the parsed arguments."""
-    from recommender.backtest import BacktestConfig
+    from recommender.forecast.backtest import BacktestConfig
 
     return BacktestConfig(freq=args.freq, horizon=args.horizon, folds=args.folds)
 

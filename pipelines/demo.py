@@ -10,8 +10,8 @@ from pathlib import Path
 import pandas as pd
 
 from recommender import config
+from recommender.demo.simulate import DemoData, simulate_demo
 from recommender.errors import XingnongError
-from recommender.simulate import DemoData, simulate_demo
 
 DEFAULT_SEED = 7
 DEFAULT_WEEKS = 204

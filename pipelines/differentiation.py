@@ -9,13 +9,24 @@ import pandas as pd
 
 from pipelines.common import log
 from pipelines.io import write_csv, write_json
-from recommender import tracking
-from recommender.brand import score_brands
-from recommender.contract import REGION
-from recommender.pricing import fresh_price, learn_form_multipliers, options_for, prefer_model
-from recommender.processing import score_options
-from recommender.recommend import Evidence, demand_by_form, demand_growth, profile_for, recommend
-from recommender.response import fit_price_response, volume_elasticity
+from recommender.data.contract import REGION
+from recommender.decide.brand import score_brands
+from recommender.decide.pricing import (
+    fresh_price,
+    learn_form_multipliers,
+    options_for,
+    prefer_model,
+)
+from recommender.decide.processing import score_options
+from recommender.decide.recommend import (
+    Evidence,
+    demand_by_form,
+    demand_growth,
+    profile_for,
+    recommend,
+)
+from recommender.decide.response import fit_price_response, volume_elasticity
+from recommender.tracking import mlflow_tracking as tracking
 
 PROCESSING_EXPERIMENT = "xingnong-processing"
 BRAND_EXPERIMENT = "xingnong-brand"

@@ -11,15 +11,15 @@ import pandas as pd
 
 from pipelines.common import SALES_FILE, data_folder_inputs, log
 from recommender.config import DEMO_DATA_DIR, settings
-from recommender.economics import (
+from recommender.data.artifacts import read_outputs
+from recommender.data.tables import (
     load_brand_signals,
     load_crop_economics,
     load_processing_options,
 )
+from recommender.decide.profile import load_profile
+from recommender.decide.recommend import Evidence, as_table, recommend
 from recommender.errors import DataError
-from recommender.outputs import read_outputs
-from recommender.profile import load_profile
-from recommender.recommend import Evidence, as_table, recommend
 
 OPTIONS_FILE = "processing_options.csv"
 CROPS_FILE = "crop_economics.csv"

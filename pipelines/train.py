@@ -20,22 +20,25 @@ from pipelines.common import (
     read_inputs,
     series_keys,
 )
-from recommender import plots, tracking
-from recommender.backtest import BacktestConfig
-from recommender.bundle import library_versions
+from recommender.bundle.folder import library_versions
 from recommender.config import REGISTERED_DEMAND_MODEL, settings
-from recommender.contract import DS, UID
-from recommender.series import from_model_frame
-from recommender.training import (
+from recommender.data.contract import DS, UID
+from recommender.forecast.backtest import BacktestConfig
+from recommender.forecast.series import from_model_frame
+from recommender.forecast.training import (
     DemandRun,
     backtest_table,
     build_panel,
     metrics_document,
     run_demand,
 )
+from recommender.tracking import mlflow_tracking as tracking
+from recommender.tracking import plots
 
 EXPERIMENT = "xingnong-demand"
-PYFUNC_FILE = Path(__file__).resolve().parent.parent / "recommender" / "pyfunc_model.py"
+PYFUNC_FILE = (
+    Path(__file__).resolve().parent.parent / "recommender" / "tracking" / "pyfunc_model.py"
+)
 
 _EXAMPLES = """examples:
   xingnong train demand                       # the embedded demo data

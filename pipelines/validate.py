@@ -9,9 +9,9 @@ from pathlib import Path
 
 from pipelines.io import write_csv
 from recommender.config import ENV_PII_KEY
-from recommender.contract import CUSTOMER_KEY, PII_COLUMNS, PII_NAME, PII_PHONE
+from recommender.data.contract import CUSTOMER_KEY, PII_COLUMNS, PII_NAME, PII_PHONE
+from recommender.data.ingest import IngestResult, load_sales
 from recommender.errors import XingnongError
-from recommender.ingest import IngestResult, load_sales
 
 EXIT_OK = 0
 EXIT_NO_ROWS = 1

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from benchmarks.apmc import gap_report, load_apmc, read_apmc, slug, to_sales
-from recommender.training import build_panel
+from recommender.forecast.training import build_panel
 
 HEADER = (
     ",,APMC,Commodity,Year,Month,arrivals_in_qtl,min_price,max_price,modal_price,date,"

@@ -5,7 +5,7 @@ import pytest
 
 from pipelines.cli import main
 from recommender.config import settings
-from recommender.recommend import ITEM_FIELDS
+from recommender.decide.recommend import ITEM_FIELDS
 from tests.helpers import write_coop
 
 SMALL = ["--horizon", "4", "--folds", "2", "--no-mlflow"]

@@ -6,9 +6,9 @@ import pytest
 
 from pipelines.cli import main
 from recommender import load_bundle
-from recommender.demand import DemandForecaster
 from recommender.errors import BundleError
-from recommender.tracking import champion_version, runs_table
+from recommender.forecast.forecaster import DemandForecaster
+from recommender.tracking.mlflow_tracking import champion_version, runs_table
 
 SMALL = ["--freq", "W-SUN", "--horizon", "4", "--folds", "2"]
 

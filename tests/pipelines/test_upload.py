@@ -10,7 +10,7 @@ import pytest
 from pipelines.common import data_folder_inputs
 from pipelines.upload import REFERENCE_FILES, stage_upload
 from recommender.config import DEMO_DATA_DIR
-from recommender.ingest import load_products, load_regions, validate_sales
+from recommender.data.ingest import load_products, load_regions, validate_sales
 
 NOW = datetime(2026, 3, 1, 9, 30, 0)
 

@@ -1,0 +1,359 @@
+"""Sales ingest: read CSV/Parquet, validate against the contract, quarantine, aggregate."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from functools import partial
+from pathlib import Path
+from typing import TypeAlias
+
+import numpy as np
+import pandas as pd
+
+from recommender.data import contract as c
+from recommender.data.contract import Reason
+from recommender.data.parsing import (
+    as_text,
+    clean_code,
+    clean_text,
+    date_problem,
+    parse_number,
+    parse_sale_dates,
+    per_unique,
+)
+from recommender.data.periods import period_label
+from recommender.data.pii import check_key, customer_keys, pii_key_from_env
+from recommender.data.readers import canonical_headers, check_required, read_table
+from recommender.data.reference import code_lookup, validate_products, validate_regions
+from recommender.data.schemas import SALES_SCHEMA
+
+_Words: TypeAlias = "str | pd.Series | Callable[[pd.Series], pd.Series]"
+_Flag = Callable[..., None]
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    """The outcome of validating one sales file: every row is accepted or quarantined.
+
+    Attributes:
+        sales: Accepted rows: ``date`` (datetime64, midnight), ``region``, ``product``,
+            ``quantity`` and ``price`` (float64, price may be NaN), ``channel``, ``form``,
+            ``order_id`` (when the input had one), ``customer_key`` (when pseudonymised) and
+            ``source_row``. Checked against :data:`recommender.data.schemas.SALES_SCHEMA`.
+        quarantine: Rejected rows: ``source_row``, ``reason`` (a :class:`Reason` value),
+            ``detail`` (plain words), then the row's contract values as the original text.
+        rows_read: Data rows in the input.
+        dropped_columns: Non-personal input columns outside the contract (not kept).
+        pii_columns: Personal input columns (never kept raw; see ``customer_key``).
+    """
+
+    sales: pd.DataFrame
+    quarantine: pd.DataFrame
+    rows_read: int
+    dropped_columns: list[str] = field(default_factory=list)
+    pii_columns: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        """Refuse a result that loses or invents rows."""
+        if self.rows_read != len(self.sales) + len(self.quarantine):
+            raise AssertionError(
+                f"ingest accounting broken: {self.rows_read} read != "
+                f"{len(self.sales)} accepted + {len(self.quarantine)} quarantined"
+            )
+
+    @property
+    def rows_accepted(self) -> int:
+        """Rows that passed every rule."""
+        return len(self.sales)
+
+    @property
+    def rows_quarantined(self) -> int:
+        """Rows that failed a rule."""
+        return len(self.quarantine)
+
+    @property
+    def pseudonymised(self) -> bool:
+        """Whether a ``customer_key`` was derived from the personal columns."""
+        return c.CUSTOMER_KEY in self.sales.columns
+
+    def reason_counts(self) -> dict[str, int]:
+        """Quarantined rows per reason, in rule order, reasons with no rows left out."""
+        counts = self.quarantine[c.REASON].value_counts()
+        return {str(r): int(counts[r]) for r in c.REASON_ORDER if r in counts.index}
+
+
+def _codes(values: pd.Series, *, table: pd.DataFrame | None, column: str) -> pd.Series:
+    codes = clean_code(values)
+    if table is None:
+        return codes
+    return codes.map(code_lookup(table, column))
+
+
+def validate_sales(
+    raw: pd.DataFrame,
+    *,
+    regions: pd.DataFrame | None = None,
+    products: pd.DataFrame | None = None,
+    today: date | None = None,
+    pii_key: bytes | None = None,
+) -> IngestResult:
+    """Split sales rows into accepted and quarantined, normalised to the data contract.
+
+    Text is NFKC-normalised and trimmed; region, product, channel and form are lower-case
+    codes; a blank channel is ``unknown``, a blank form ``fresh``. With a regions (products)
+    table, names (``name_zh``/``name_en``) that belong to one row are replaced by its code, and
+    a region may be a code at any level of the table.
+
+    Each quarantined row gets one reason: the first failing rule, in this order:
+    ``missing_value`` (blank date, region, product or quantity), ``bad_date``, ``future_date``
+    (after ``today``), ``bad_quantity`` (not a finite number, e.g. ``abc``, ``NaN``, ``inf``),
+    ``negative_quantity``, ``bad_price`` (given but not a finite number > 0), ``unknown_region``
+    and ``unknown_product`` (only with the tables), ``duplicate``.
+
+    Duplicate rule, applied last among rows that passed every other rule: if an ``order_id``
+    column is present, a row repeating an earlier row's non-blank ``order_id`` is a duplicate;
+    otherwise (and for rows with a blank ``order_id``) a row equal to an earlier row in every
+    normalised contract column (and ``customer_key`` when there is one) is a duplicate. The
+    first occurrence is kept.
+
+    Personal columns never leave this function raw: with ``pii_key``, phone (else name) becomes
+    ``customer_key`` (see :func:`recommender.data.pii.customer_keys`); without it they are dropped.
+    ``source_row`` is the 1-based data row number (the header is not counted).
+
+    Args:
+        raw: Sales as read (text columns; Chinese or English headers).
+        regions: A regions table, to check and map region codes.
+        products: A products table, to check and map product codes.
+        today: Dates after this are ``future_date`` (default: today's date).
+        pii_key: The pseudonymisation key (at least 16 bytes), or None to drop PII.
+
+    Returns:
+        The accepted and quarantined rows with the accounting.
+
+    Raises:
+        DataError: A required column is missing, or a reference table is invalid.
+    """
+    if pii_key is not None:
+        check_key(pii_key)
+    regions = None if regions is None else validate_regions(regions)
+    products = None if products is None else validate_products(products)
+    today = today or date.today()
+    raw = canonical_headers(raw.reset_index(drop=True), "sales")
+    check_required(raw, c.REQUIRED_SALES_COLUMNS, "sales", [str(h) for h in raw.columns])
+    n = len(raw)
+    pii_columns = [col for col in raw.columns if col in c.PII_COLUMNS]
+    kept = [col for col in c.SALES_COLUMNS if col in raw.columns]
+    extras = [col for col in c.ALLOWED_EXTRA_COLUMNS if col in raw.columns]
+    dropped = [col for col in raw.columns if col not in pii_columns + kept + extras]
+    original = {col: as_text(raw[col]) for col in kept + extras}
+    for col in c.SALES_COLUMNS:
+        original.setdefault(col, pd.Series("", index=raw.index, dtype=object))
+    keys = None
+    if pii_key is not None and pii_columns:
+        keys = customer_keys(raw[pii_columns].apply(as_text), pii_key)
+    del raw  # nothing personal below this line
+    text = {col: per_unique(values, clean_text) for col, values in original.items()}
+
+    reason = np.full(n, None, dtype=object)
+    detail = np.full(n, "", dtype=object)
+    pending = np.ones(n, dtype=bool)  # rows without a reason yet
+
+    def flag(mask: pd.Series, code: Reason, words: _Words, column: str | None = None) -> None:
+        """Give ``code`` to rows in ``mask`` that have no reason yet, with a detail."""
+        hit = np.asarray(mask, dtype=bool) & pending
+        if not hit.any():
+            return
+        pending[hit] = False
+        reason[hit] = code.value
+        if column is None:
+            detail[hit] = words[hit].to_numpy() if isinstance(words, pd.Series) else words
+            return
+        values = text[column][hit]
+        said = words(values) if callable(words) else words
+        shown = f"{column} " + values.str.slice(0, 40).map(repr) + " " + said
+        detail[hit] = shown.to_numpy()
+
+    blank = pd.DataFrame({col: text[col] == "" for col in c.REQUIRED_SALES_COLUMNS})
+    names = pd.Series("", index=text[c.DATE].index, dtype=object)
+    for col in c.REQUIRED_SALES_COLUMNS:
+        names = names + np.where(blank[col], f", {col}", "")
+    flag(blank.any(axis=1), Reason.MISSING_VALUE, "blank " + names.str[2:])
+
+    dates = per_unique(text[c.DATE], parse_sale_dates)
+    flag(dates.isna(), Reason.BAD_DATE, date_problem, c.DATE)
+    after_today = dates > pd.Timestamp(today).normalize()
+    flag(after_today, Reason.FUTURE_DATE, f"is after today ({today})", c.DATE)
+
+    quantity = per_unique(text[c.QUANTITY], parse_number)
+    flag(~np.isfinite(quantity), Reason.BAD_QUANTITY, "is not a number", c.QUANTITY)
+    flag(quantity < 0, Reason.NEGATIVE_QUANTITY, "is below 0", c.QUANTITY)
+
+    price = per_unique(text[c.PRICE], partial(parse_number, money=True))
+    bad_price = (text[c.PRICE] != "") & ~(np.isfinite(price) & (price > 0))
+    flag(bad_price, Reason.BAD_PRICE, "is not a number above 0", c.PRICE)
+
+    region = per_unique(text[c.REGION], partial(_codes, table=regions, column=c.REGION))
+    flag(region.isna(), Reason.UNKNOWN_REGION, "is not in the regions table", c.REGION)
+    product = per_unique(text[c.PRODUCT], partial(_codes, table=products, column=c.PRODUCT))
+    flag(product.isna(), Reason.UNKNOWN_PRODUCT, "is not in the products table", c.PRODUCT)
+
+    channel = per_unique(text[c.CHANNEL], clean_code).replace("", c.DEFAULT_CHANNEL)
+    form = per_unique(text[c.FORM], clean_code).replace("", c.DEFAULT_FORM)
+    sales = pd.DataFrame(
+        {
+            c.DATE: dates,
+            c.REGION: region.astype(object),
+            c.PRODUCT: product.astype(object),
+            c.QUANTITY: quantity,
+            c.PRICE: price.where(text[c.PRICE] != ""),
+            c.CHANNEL: channel.astype(object),
+            c.FORM: form.astype(object),
+        }
+    )
+    if c.ORDER_ID in text:
+        sales[c.ORDER_ID] = text[c.ORDER_ID].where(text[c.ORDER_ID] != "", None).astype(object)
+    if keys is not None:
+        sales[c.CUSTOMER_KEY] = keys
+    sales[c.SOURCE_ROW] = np.arange(1, n + 1, dtype="int64")
+    _flag_duplicates(sales, pd.Series(pending.copy(), index=sales.index), flag)
+
+    ok = pending
+    quarantine = pd.DataFrame(
+        {c.SOURCE_ROW: sales[c.SOURCE_ROW], c.REASON: reason, c.DETAIL: detail}
+    )
+    for col, values in original.items():
+        quarantine[col] = values
+    if keys is not None:
+        quarantine[c.CUSTOMER_KEY] = keys.fillna("")
+    result = IngestResult(
+        sales=SALES_SCHEMA.validate(sales[ok].reset_index(drop=True)),
+        quarantine=quarantine[~ok].reset_index(drop=True),
+        rows_read=n,
+        dropped_columns=dropped,
+        pii_columns=pii_columns,
+    )
+    return result
+
+
+def _flag_duplicates(sales: pd.DataFrame, pending: pd.Series, flag: _Flag) -> None:
+    """Mark repeats of an earlier still-accepted row (see ``validate_sales``)."""
+    candidates = pending
+    groups: list[tuple[pd.Series, list[str], str]] = []
+    if c.ORDER_ID in sales.columns:
+        has_id = sales[c.ORDER_ID].notna()
+        groups.append((candidates & has_id, [c.ORDER_ID], "same order_id as data row "))
+        candidates = candidates & ~has_id
+    identity = list(c.SALES_COLUMNS) + [k for k in (c.CUSTOMER_KEY,) if k in sales.columns]
+    groups.append((candidates, identity, "identical to data row "))
+    for mask, columns, words in groups:
+        rows = sales[mask]
+        if rows.empty:
+            continue
+        group = rows.groupby(columns, sort=False, dropna=False).ngroup().to_numpy()
+        repeated = pd.Series(group, index=rows.index).duplicated(keep="first")
+        first = rows[c.SOURCE_ROW].groupby(group).transform("first")
+        why = pd.Series("", index=sales.index, dtype=object)
+        why[rows.index] = words + first.astype(str)
+        hit = pd.Series(False, index=sales.index)
+        hit[rows.index] = repeated
+        flag(hit, Reason.DUPLICATE, why)
+
+
+def load_regions(path: str | Path) -> pd.DataFrame:
+    """Read and validate a regions table (see :func:`recommender.data.reference.validate_regions`).
+
+    Args:
+        path: CSV or Parquet file.
+
+    Returns:
+        The validated regions table.
+
+    Raises:
+        DataError: Unreadable file or invalid table (naming the row and problem).
+    """
+    raw = read_table(path, required=c.REGION_COLUMNS, what=f"regions file {path}")
+    return validate_regions(raw, source=str(path))
+
+
+def load_products(path: str | Path) -> pd.DataFrame:
+    """Read and validate a products table (see :func:`~.reference.validate_products`).
+
+    Args:
+        path: CSV or Parquet file.
+
+    Returns:
+        The validated products table.
+
+    Raises:
+        DataError: Unreadable file or invalid table (naming the row and problem).
+    """
+    raw = read_table(path, required=c.PRODUCT_COLUMNS, what=f"products file {path}")
+    return validate_products(raw, source=str(path))
+
+
+def load_sales(
+    path: str | Path,
+    regions_path: str | Path | None = None,
+    products_path: str | Path | None = None,
+    *,
+    today: date | None = None,
+    pii_key: bytes | None = None,
+) -> IngestResult:
+    """Read and validate a sales file (the I/O edge of :func:`validate_sales`).
+
+    Args:
+        path: Sales CSV or Parquet.
+        regions_path: Optional regions table.
+        products_path: Optional products table.
+        today: Dates after this are quarantined (default: today).
+        pii_key: Pseudonymisation key; when None it is read from ``XINGNONG_PII_KEY``.
+
+    Returns:
+        The accepted and quarantined rows with the accounting.
+
+    Raises:
+        DataError: Unreadable input or invalid reference table.
+    """
+    key = pii_key if pii_key is not None else pii_key_from_env()
+    regions = None if regions_path is None else load_regions(regions_path)
+    products = None if products_path is None else load_products(products_path)
+    raw = read_table(path, what=f"sales file {path}")
+    return validate_sales(raw, regions=regions, products=products, today=today, pii_key=key)
+
+
+def aggregate_panel(
+    sales: pd.DataFrame, freq: str, by: Sequence[str] = (c.REGION, c.PRODUCT)
+) -> pd.DataFrame:
+    """Sum accepted sales into a (``by`` x period) panel.
+
+    Args:
+        sales: Accepted sales (``IngestResult.sales``).
+        freq: A pandas offset alias; periods are labelled by
+            :func:`recommender.data.periods.period_label` (``W-SUN``: the week's Sunday).
+        by: Grouping columns.
+
+    Returns:
+        Columns ``*by, date, quantity, price`` sorted by ``by`` and ``date``: ``date`` is the
+        period label, ``quantity`` the sum, ``price`` the quantity-weighted mean of the rows
+        with a price (their plain mean when all of them sold 0; NaN when none has a price).
+    """
+    keys = list(by)
+    frame = sales[keys].copy()
+    frame[c.DATE] = per_unique(
+        sales[c.DATE], lambda days: period_label(days.astype("datetime64[ns]"), freq)
+    ).to_numpy()
+    frame[c.QUANTITY] = sales[c.QUANTITY].astype("float64").to_numpy()
+    price = sales[c.PRICE].astype("float64").to_numpy()
+    has_price = ~np.isnan(price)
+    frame["_w"] = np.where(has_price, frame[c.QUANTITY], 0.0)
+    frame["_wp"] = np.where(has_price, frame[c.QUANTITY] * np.nan_to_num(price), 0.0)
+    frame["_p"] = price
+    grouped = frame.groupby(keys + [c.DATE], sort=True, dropna=False)
+    out = grouped.agg(
+        quantity=(c.QUANTITY, "sum"), _w=("_w", "sum"), _wp=("_wp", "sum"), _p=("_p", "mean")
+    ).reset_index()
+    weighted = out["_wp"] / out["_w"].where(out["_w"] > 0)
+    out[c.PRICE] = weighted.fillna(out["_p"]).astype("float64")
+    return out[[*keys, c.DATE, c.QUANTITY, c.PRICE]].reset_index(drop=True)

@@ -1,0 +1,159 @@
+"""Reading tables from files: CSV (UTF-8 or GBK) or Parquet, every column as text."""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from recommender.data import contract as c
+from recommender.data.parsing import DATE_PATTERNS, as_text
+from recommender.errors import DataError
+
+CSV_SUFFIXES = (".csv", ".txt")
+PARQUET_SUFFIXES = (".parquet", ".pq")
+ENCODINGS = ("utf-8-sig", "gb18030")  # GB18030 is a superset of GBK and GB2312
+
+_DELIMITERS = (",", "\t", ";", "|")
+
+
+def canonical_headers(frame: pd.DataFrame, what: str) -> pd.DataFrame:
+    """Rename headers to contract names (``日期`` -> ``date``; see ``HEADER_ALIASES``).
+
+    Args:
+        frame: A table as read.
+        what: How to name the table in errors.
+
+    Returns:
+        The same data with canonical column names.
+
+    Raises:
+        DataError: If two headers mean the same column (e.g. ``date`` and ``日期``).
+    """
+    names = [c.canonical_column(h) for h in frame.columns]
+    seen: dict[str, object] = {}
+    for header, name in zip(frame.columns, names, strict=True):
+        if name in seen:
+            raise DataError(f"{what}: columns {seen[name]!r} and {header!r} both mean {name!r}")
+        seen[name] = header
+    return frame.set_axis(names, axis=1)
+
+
+def _looks_like_data(header: str) -> bool:
+    text = header.strip()
+    return bool(re.fullmatch(r"[\d\s.,:/+-]+", text)) or any(p.match(text) for p in DATE_PATTERNS)
+
+
+def check_required(
+    frame: pd.DataFrame, required: Sequence[str], what: str, raw_headers: Sequence[str]
+) -> None:
+    """Fail when a required column is missing, naming it and the columns found.
+
+    A file without a header row would show its first data row as "columns found", and that
+    row may hold personal data: such headers are not echoed.
+
+    Args:
+        frame: The table with canonical headers.
+        required: Columns that must be present.
+        what: How to name the table in errors.
+        raw_headers: The headers as they were in the file.
+
+    Raises:
+        DataError: If any required column is missing.
+    """
+    missing = [col for col in required if col not in frame.columns]
+    if not missing:
+        return
+    if any(_looks_like_data(str(h)) for h in raw_headers):
+        raise DataError(
+            f"{what} has no header row (its first line looks like data); the first line must "
+            f"name the columns, with at least: {', '.join(required)}"
+        )
+    found = [h if not re.search(r"\d{5,}|@", h) else "<value-like header>" for h in raw_headers]
+    raise DataError(
+        f"{what} is missing required column(s) {', '.join(missing)} "
+        f"(columns found: {', '.join(found) or 'none'}); check the header row and the encoding"
+    )
+
+
+def _decode(data: bytes, what: str) -> str:
+    for encoding in ENCODINGS:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise DataError(f"{what} is neither UTF-8 nor GBK/GB18030 text")
+
+
+def _read_csv(path: Path, what: str) -> pd.DataFrame:
+    data = path.read_bytes()
+    if not data.removeprefix(b"\xef\xbb\xbf").strip():
+        raise DataError(f"{what} is empty")
+    text = _decode(data, what)
+    first_line = text.lstrip().split("\n", 1)[0]
+    sep = max(_DELIMITERS, key=first_line.count)
+    try:
+        return pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        lines = str(exc).strip().splitlines()
+        raise DataError(
+            f"{what} cannot be read as CSV: {lines[-1] if lines else type(exc).__name__}"
+        ) from exc
+
+
+def _read_parquet(path: Path, what: str) -> pd.DataFrame:
+    try:
+        frame = pd.read_parquet(path, engine="pyarrow")
+    except Exception as exc:  # pyarrow raises several types for unreadable files
+        raise DataError(f"{what} cannot be read as Parquet ({type(exc).__name__})") from exc
+    columns = [str(col) for col in frame.columns]
+    return pd.DataFrame(
+        {name: as_text(frame.iloc[:, i]) for i, name in enumerate(columns)}, index=frame.index
+    )
+
+
+def read_table(
+    path: str | Path,
+    *,
+    required: Sequence[str] = c.REQUIRED_SALES_COLUMNS,
+    what: str | None = None,
+) -> pd.DataFrame:
+    """Read a CSV or Parquet table with every column as text and contract header names.
+
+    CSV (``.csv``, ``.txt``; comma, tab, semicolon or ``|`` separated, guessed from the header
+    line) is decoded strictly as UTF-8 (with or without BOM), else as GB18030 (a superset of
+    GBK); nothing is coerced (``dtype=str``, no NA guessing). Blank lines are skipped. Parquet
+    is read with pyarrow and its values written as text (dates as ``YYYY-MM-DD``).
+
+    Args:
+        path: The file.
+        required: Columns that must be present after mapping headers.
+        what: How to name the file in errors (default: ``file <path>``).
+
+    Returns:
+        The table: every value a ``str`` (``""`` for blanks), canonical headers, 0..n-1 index.
+
+    Raises:
+        DataError: Missing, empty, header-only, undecodable or unparseable file, or a required
+            column missing (the message lists the columns found).
+    """
+    path = Path(path)
+    what = what or f"file {path}"
+    if not path.is_file():
+        raise DataError(f"{what} does not exist" if not path.exists() else f"{what} is not a file")
+    suffix = path.suffix.lower()
+    if suffix in CSV_SUFFIXES:
+        frame = _read_csv(path, what)
+    elif suffix in PARQUET_SUFFIXES:
+        frame = _read_parquet(path, what)
+    else:
+        raise DataError(f"{what}: unsupported file type {suffix!r} (use .csv, .txt or .parquet)")
+    raw_headers = [str(h) for h in frame.columns]
+    frame = canonical_headers(frame, what)
+    check_required(frame, required, what, raw_headers)
+    if frame.empty:
+        raise DataError(f"{what} has a header but no rows")
+    return frame.reset_index(drop=True)

@@ -1,0 +1,207 @@
+"""What a region's recommendations are computed from, prepared once so what-ifs are quick.
+
+:func:`prepare` does the slow part (prices, trends, demand by form, brand scores, channel
+shares) once per region; :func:`recommender.decide.recommend.advise` then ranks from it in a
+fraction of the time, also under changed prices, costs or profile (see
+:mod:`recommender.decide.whatif`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from recommender.data.contract import DATE, FORM, PRODUCT, QUANTITY, REGION
+from recommender.decide.brand import score_brands
+from recommender.decide.grow import price_trends
+from recommender.decide.listing import channel_form_shares
+from recommender.decide.pricing import fresh_price, learn_form_multipliers, options_for
+from recommender.decide.profile import CoopProfile
+from recommender.errors import DataError
+
+_YEAR = 52
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Everything the recommendations are computed from (read by the caller).
+
+    Attributes:
+        sales: Accepted sales rows.
+        regions: Regions table.
+        products: Products table.
+        options: Processing options table.
+        crops: Crop economics table.
+        signals: Brand signals table.
+        forecast: Served weekly forecast (``region, product, date, forecast, lo, hi``).
+        profile: The cooperative's profile (its region gets it; others get a default).
+        data_digest: Identity of the training data behind the forecast.
+        multipliers: Form price multipliers trained by ``xingnong train processing`` (learned
+            on the spot from the sales when absent).
+    """
+
+    sales: pd.DataFrame
+    regions: pd.DataFrame
+    products: pd.DataFrame
+    options: pd.DataFrame
+    crops: pd.DataFrame
+    signals: pd.DataFrame
+    forecast: pd.DataFrame
+    profile: CoopProfile | None = None
+    data_digest: str = ""
+    multipliers: pd.DataFrame | None = None
+
+
+def profile_for(region: str, sales: pd.DataFrame, base: CoopProfile | None) -> CoopProfile:
+    """The cooperative profile of ``region``: the given one, or one read off its sales.
+
+    A region without a profile gets last year's sold volume per product as its raw volume and
+    the base profile's capital, skill and logistics (or modest defaults).
+
+    Args:
+        region: Region code.
+        sales: Accepted sales rows.
+        base: The cooperative's own profile, if any.
+
+    Returns:
+        A profile for ``region``.
+    """
+    if base is not None and base.region == region:
+        return base
+    mine = sales[sales[REGION] == region]
+    recent = mine[mine[DATE] > mine[DATE].max() - pd.Timedelta(weeks=_YEAR)] if len(mine) else mine
+    volume = recent.groupby(PRODUCT)[QUANTITY].sum()
+    volumes = {str(p): float(v) for p, v in volume.items() if v > 0}
+    if base is not None:
+        return base.replace(region=region, raw_volume_kg=volumes)
+    return CoopProfile(
+        region=region,
+        raw_volume_kg=volumes,
+        capital_yuan=300_000.0,
+        skill_level=1,
+        cold_chain=False,
+        transit_days=3,
+    )
+
+
+def demand_by_form(forecast: pd.DataFrame, sales: pd.DataFrame) -> pd.DataFrame:
+    """Annual demand per (region, product, form): the forecast's yearly rate split by form.
+
+    Args:
+        forecast: Weekly served forecast with ``region, product, date, forecast, lo, hi``.
+        sales: Accepted sales (the last year's form shares split the total).
+
+    Returns:
+        ``region, product, form, forecast, lo, hi`` in kg of output a year.
+    """
+    weeks = forecast.groupby([REGION, PRODUCT])[DATE].nunique().rename("weeks")
+    total = forecast.groupby([REGION, PRODUCT])[["forecast", "lo", "hi"]].sum()
+    yearly = total.mul(_YEAR / weeks, axis=0)
+    recent = sales[sales[DATE] > sales[DATE].max() - pd.Timedelta(weeks=_YEAR)]
+    by_form = recent.groupby([REGION, PRODUCT, FORM])[QUANTITY].sum()
+    share = (by_form / by_form.groupby(level=[0, 1]).transform("sum")).rename("share")
+    out = share.reset_index().join(yearly, on=[REGION, PRODUCT]).dropna(subset=["forecast"])
+    for col in ("forecast", "lo", "hi"):
+        out[col] = out[col] * out["share"]
+    return out[[REGION, PRODUCT, FORM, "forecast", "lo", "hi"]].reset_index(drop=True)
+
+
+def demand_growth(forecast: pd.DataFrame, sales: pd.DataFrame) -> pd.DataFrame:
+    """Forecast demand over the coming weeks against the same weeks a year earlier.
+
+    Args:
+        forecast: Weekly served forecast.
+        sales: Accepted sales.
+
+    Returns:
+        ``region, product, demand_growth`` (e.g. 0.12 = 12 % more than last year).
+    """
+    ahead = forecast.groupby([REGION, PRODUCT])["forecast"].sum()
+    start = forecast[DATE].min() - pd.Timedelta(weeks=_YEAR)
+    end = forecast[DATE].max() - pd.Timedelta(weeks=_YEAR)
+    window = sales[(sales[DATE] > start - pd.Timedelta(days=7)) & (sales[DATE] <= end)]
+    before = window.groupby([REGION, PRODUCT])[QUANTITY].sum()
+    growth = (ahead / before.reindex(ahead.index)).sub(1.0)
+    growth = growth.replace([np.inf, -np.inf], np.nan).dropna()
+    return growth.rename("demand_growth").reset_index()
+
+
+@dataclass(frozen=True)
+class RegionBasis:
+    """One region's prepared inputs: everything no what-if change alters, plus base prices.
+
+    Attributes:
+        evidence: The evidence it was prepared from.
+        region: Region code.
+        profile: The region's cooperative profile.
+        growth: Demand growth per (region, product) (see :func:`demand_growth`).
+        trends: Fresh price level, trend and variability per product (``price_trends``).
+        options: Processing options resolved for the cooperative's products.
+        prices: Fresh price per (region, product) of the cooperative's products.
+        multipliers: Form price multipliers of the cooperative's products.
+        demand: The region's yearly demand by form (see :func:`demand_by_form`).
+        brand: The region's brand scores.
+        shares: The region's channel and form shares (festival and ordinary weeks).
+    """
+
+    evidence: Evidence
+    region: str
+    profile: CoopProfile
+    growth: pd.DataFrame
+    trends: pd.DataFrame
+    options: pd.DataFrame
+    prices: pd.DataFrame
+    multipliers: pd.DataFrame
+    demand: pd.DataFrame
+    brand: pd.DataFrame
+    shares: pd.DataFrame
+
+
+def prepare(evidence: Evidence, region: str) -> RegionBasis:
+    """Compute the parts of a region's recommendations that what-if changes leave alone.
+
+    Args:
+        evidence: Sales, reference tables, the served forecast and the profile.
+        region: Region code (a county in the regions table).
+
+    Returns:
+        The region's basis.
+
+    Raises:
+        DataError: When the region is unknown or has no sales.
+    """
+    if region not in set(evidence.regions[REGION]):
+        raise DataError(f"unknown region {region!r} (see regions.csv for the codes)")
+    sales = evidence.sales
+    if not (sales[REGION] == region).any():
+        raise DataError(f"region {region!r} has no sales to recommend from")
+    profile = profile_for(region, sales, evidence.profile)
+    forecast = evidence.forecast
+    growth = demand_growth(forecast, sales)
+    mine = set(profile.raw_volume_kg)
+    resolved = options_for(
+        evidence.products[evidence.products[PRODUCT].isin(mine)], evidence.options
+    )
+    sold = sales[sales[PRODUCT].isin(mine)]  # every region's sales of the coop's products
+    if evidence.multipliers is not None:
+        multipliers = evidence.multipliers[evidence.multipliers[PRODUCT].isin(mine)]
+    else:
+        multipliers = learn_form_multipliers(sold, resolved)
+    brand = score_brands(
+        sales, evidence.signals, growth, regions=evidence.regions, products=evidence.products
+    )
+    return RegionBasis(
+        evidence=evidence,
+        region=region,
+        profile=profile,
+        growth=growth,
+        trends=price_trends(sales),
+        options=resolved,
+        prices=fresh_price(sold, implied_from=resolved),
+        multipliers=multipliers,
+        demand=demand_by_form(forecast[forecast[REGION] == region], sold[sold[REGION] == region]),
+        brand=brand[brand[REGION] == region],
+        shares=channel_form_shares(sales[sales[REGION] == region]),
+    )

@@ -1,0 +1,310 @@
+"""Scoring value-added processing options against selling fresh, with every component shown."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from recommender.data.contract import DEFAULT_FORM, FORM, PRODUCT, REGION
+from recommender.decide.pricing import OPTION, PRIOR
+from recommender.decide.spoilage import spoilage_share
+
+CAPEX_LIFE_YEARS = 5.0
+"""Equipment is written off straight-line over this many years in the score."""
+UNKNOWN_DEMAND_RISK = 1.0
+"""Risk used in the score when no demand forecast caps the form (unknown market)."""
+
+VERB = {
+    "fresh": "Selling",
+    "graded_packed": "Grading and packing",
+    "dried": "Drying",
+    "juice": "Juicing",
+    "puree": "Making purée from",
+    "frozen": "Freezing",
+    "gift_box": "Gift-boxing",
+}
+KIT = {
+    "graded_packed": "grading line",
+    "dried": "dryer",
+    "juice": "juicing line",
+    "puree": "purée line",
+    "frozen": "freezer",
+    "gift_box": "gift-box set-up",
+}
+VERB_ZH = {
+    "fresh": "鲜销",
+    "graded_packed": "分级包装",
+    "dried": "烘干",
+    "juice": "榨汁",
+    "puree": "制浆",
+    "frozen": "冷冻",
+    "gift_box": "礼盒装",
+}
+COLUMNS = (
+    REGION,
+    PRODUCT,
+    OPTION,
+    "fresh_price",
+    "price_multiplier",
+    "multiplier_source",
+    "yield_ratio",
+    "output_price",
+    "spoilage",
+    "revenue_per_kg_raw",
+    "processing_cost_per_kg",
+    "net_per_kg_raw",
+    "fresh_net_per_kg_raw",
+    "uplift_per_kg_raw",
+    "demand_cap_kg_raw",
+    "volume_kg_raw",
+    "annual_uplift",
+    "capex",
+    "payback_years",
+    "risk",
+    "skill_level",
+    "cold_chain_required",
+    "feasible",
+    "score",
+    "reason",
+    "reason_zh",
+)
+_FRESH_DEFAULTS = {
+    "yield_ratio": 1.0,
+    "processing_cost_per_kg": 0.0,
+    "capex": 0.0,
+    "skill_level": 1,
+    "cold_chain_required": False,
+}
+
+
+def _shelf_map(fresh_shelf_life: Mapping[str, float] | pd.Series | pd.DataFrame) -> pd.Series:
+    """Fresh shelf life per product as a Series indexed by product."""
+    if isinstance(fresh_shelf_life, pd.DataFrame):
+        return fresh_shelf_life.set_index(PRODUCT)["shelf_life_days"].astype(float)
+    return pd.Series(dict(fresh_shelf_life), dtype=float)
+
+
+def _frame(
+    options: pd.DataFrame, prices: pd.DataFrame, multipliers: pd.DataFrame, profile: Any
+) -> pd.DataFrame:
+    """One row per (product, option) of the profile's products, with a fresh row for each."""
+    volume = {str(k): float(v) for k, v in dict(profile.raw_volume_kg).items()}
+    opts = options[options[PRODUCT].isin(volume)].drop_duplicates([PRODUCT, OPTION])
+    missing = sorted(set(opts[PRODUCT]) - set(opts.loc[opts[OPTION] == DEFAULT_FORM, PRODUCT]))
+    fresh = pd.DataFrame({PRODUCT: missing, OPTION: DEFAULT_FORM, **_FRESH_DEFAULTS})
+    df = pd.concat([opts, fresh], ignore_index=True) if missing else opts.copy()
+    here = prices[prices[REGION] == profile.region].set_index(PRODUCT)["price_per_kg"]
+    anywhere = prices.groupby(PRODUCT)["price_per_kg"].mean()
+    df["fresh_price"] = df[PRODUCT].map(here).fillna(df[PRODUCT].map(anywhere))
+    df = df.dropna(subset=["fresh_price"])
+    mult = multipliers[[PRODUCT, OPTION, "price_multiplier", "source"]].rename(
+        columns={"price_multiplier": "_learned", "source": "multiplier_source"}
+    )
+    df = df.merge(mult, on=[PRODUCT, OPTION], how="left")
+    fallback = np.where(df[OPTION] == DEFAULT_FORM, 1.0, df.get("price_multiplier", np.nan))
+    df["price_multiplier"] = df["_learned"].fillna(pd.Series(fallback, index=df.index))
+    df["multiplier_source"] = df["multiplier_source"].fillna(PRIOR)
+    df["raw_volume_kg"] = df[PRODUCT].map(volume)
+    df[REGION] = profile.region
+    return df.dropna(subset=["price_multiplier"]).reset_index(drop=True)
+
+
+def _demand(df: pd.DataFrame, demand: pd.DataFrame, region: str) -> pd.DataFrame:
+    """Attach the demand cap (raw kg) and its relative interval width (risk)."""
+    d = demand[demand[REGION] == region].rename(columns={FORM: OPTION})
+    d = d.groupby([PRODUCT, OPTION], as_index=False)[["forecast", "lo", "hi"]].sum()
+    d[["forecast", "lo", "hi"]] = d[["forecast", "lo", "hi"]].astype(float)
+    df = df.merge(d, on=[PRODUCT, OPTION], how="left")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        df["demand_cap_kg_raw"] = (df["forecast"] / df["yield_ratio"]).fillna(np.inf)
+        width = (df["hi"] - df["lo"]) / df["forecast"]
+    df["risk"] = np.where(
+        df["forecast"] > 0, width, np.where(df["forecast"].notna(), np.inf, np.nan)
+    )
+    return df
+
+
+def _money(x: float) -> str:
+    return f"¥{x:,.0f}" if abs(x) >= 100 else f"¥{x:,.2f}"
+
+
+def _tonnes(kg: float, zh: bool = False) -> str:
+    if kg >= 1000:
+        t = f"{kg / 1000:,.1f}".removesuffix(".0")
+        return f"{t}吨" if zh else f"{t} t"
+    return f"{kg:,.0f}公斤" if zh else f"{kg:,.0f} kg"
+
+
+def _years(years: float, zh: bool = False) -> str:
+    if years < 1:
+        months = max(1, int(np.ceil(years * 12)))
+        return f"{months}个月" if zh else f"{months} month{'s' if months > 1 else ''}"
+    return f"{years:.1f}年" if zh else f"{years:.1f} years"
+
+
+def _text(r: pd.Series, col: str) -> str:
+    """A display name from ``col`` when given, else the product code."""
+    value = r.get(col)
+    return str(value) if isinstance(value, str) and value.strip() else str(r[PRODUCT])
+
+
+def _blockers(r: pd.Series, profile: Any) -> tuple[list[str], list[str]]:
+    """Why an option is not feasible, in English and Chinese."""
+    en, zh = [], []
+    if r["skill_level"] > profile.skill_level:
+        en.append(f"skill level {r['skill_level']:.0f} (you have {profile.skill_level})")
+        zh.append(f"技能等级{r['skill_level']:.0f}（现有{profile.skill_level}）")
+    if r["capex"] > profile.capital_yuan:
+        en.append(f"{_money(r['capex'])} capital (you have {_money(profile.capital_yuan)})")
+        zh.append(f"资金{_money(r['capex'])}（现有{_money(profile.capital_yuan)}）")
+    if r["cold_chain_required"] and not profile.cold_chain:
+        en.append("a cold chain")
+        zh.append("冷链")
+    return en, zh
+
+
+def _reasons(r: pd.Series, profile: Any) -> tuple[str, str]:
+    """One plain sentence with the numbers, in English and Chinese."""
+    opt = r[OPTION]
+    name = str(_text(r, "name_en")).replace("_", " ").lower()
+    name_zh = str(_text(r, "name_zh"))
+    src, src_zh = (
+        ("learned from sales", "来自销售数据")
+        if r["multiplier_source"] != PRIOR
+        else ("prior estimate", "参考值")
+    )
+    if opt == DEFAULT_FORM:
+        return (
+            f"Selling {name} fresh nets {_money(r['net_per_kg_raw'])} per kg after "
+            f"{r['spoilage']:.0%} spoilage; it is the baseline the other options are measured "
+            "against.",
+            f"{name_zh}鲜销扣除{r['spoilage']:.0%}损耗后每公斤净得{_money(r['net_per_kg_raw'])}，"
+            "是其他方案的比较基准。",
+        )
+    up = r["uplift_per_kg_raw"]
+    more, more_zh = ("more", "多赚") if up >= 0 else ("less", "少赚")
+    head = (
+        f"{VERB.get(opt, opt.replace('_', ' ').capitalize())} {name} earns "
+        f"{_money(abs(up))} {more} per kg than selling fresh (yield {r['yield_ratio']:g}, "
+        f"price ×{r['price_multiplier']:.1f} {src})"
+    )
+    head_zh = (
+        f"{name_zh}{VERB_ZH.get(opt, opt)}后每公斤原料比鲜销{more_zh}{_money(abs(up))}"
+        f"（出成率{r['yield_ratio']:g}，价格为鲜品的{r['price_multiplier']:.1f}倍，{src_zh}）"
+    )
+    if np.isinf(r["demand_cap_kg_raw"]):
+        cap, cap_zh = (
+            " (no demand forecast for this form, so volume is not capped)",
+            "（无需求预测，产量不设上限）",
+        )
+    elif r["volume_kg_raw"] < r["raw_volume_kg"]:
+        cap = f" (capped by demand for {_tonnes(r['forecast'])} of {opt.replace('_', ' ')} a year)"
+        cap_zh = f"（受年需求{_tonnes(r['forecast'], True)}限制）"
+    else:
+        cap, cap_zh = "", ""
+    kit = KIT.get(opt, "equipment")
+    if up <= 0 or r["annual_uplift"] <= 0:
+        tail, tail_zh = "; not worth doing at these prices", "；按当前价格不值得做"
+    else:
+        tail = (
+            f"; {_tonnes(r['volume_kg_raw'])} a year{cap} gives {_money(r['annual_uplift'])}, "
+            f"paying back the {_money(r['capex'])} {kit} in {_years(r['payback_years'])}"
+        )
+        tail_zh = (
+            f"；每年{_tonnes(r['volume_kg_raw'], True)}{cap_zh}"
+            f"可增收{_money(r['annual_uplift'])}，"
+            f"{_money(r['capex'])}的投资{_years(r['payback_years'], True)}回本"
+        )
+    en, zh = _blockers(r, profile)
+    if en:
+        tail += ", but it is not feasible now: it needs " + " and ".join(en)
+        tail_zh += "，但目前不可行：需要" + "和".join(zh)
+    return head + tail + ".", head_zh + tail_zh + "。"
+
+
+def score_options(
+    options: pd.DataFrame,
+    prices: pd.DataFrame,
+    multipliers: pd.DataFrame,
+    demand: pd.DataFrame,
+    profile: Any,
+    *,
+    fresh_shelf_life: Mapping[str, float] | pd.Series | pd.DataFrame,
+) -> pd.DataFrame:
+    """Score every processing option of the cooperative's products against selling fresh.
+
+    Per kg of raw produce: ``output_price = fresh_price * price_multiplier``; ``spoilage`` from the
+    output's shelf life (fresh: ``fresh_shelf_life``), ``profile.transit_days`` and
+    ``profile.cold_chain``; ``revenue = yield * output_price * (1 - spoilage)``; ``net = revenue -
+    processing_cost``; ``uplift = net - fresh net``. ``volume_kg_raw = min(raw volume, demand cap)``
+    with the cap ``forecast / yield`` (unlimited when ``demand`` has no row for the form);
+    ``annual_uplift = round(uplift * volume)`` yuan. ``risk = (hi - lo) / forecast``.
+    ``score = (uplift * volume - capex / CAPEX_LIFE_YEARS)``, divided by ``1 + risk`` when
+    positive (risk ``UNKNOWN_DEMAND_RISK`` when uncapped); ``-inf`` when not feasible (skill above
+    ``profile.skill_level``, capex above ``profile.capital_yuan``, or cold chain required but
+    missing). Products without any fresh price or option without a multiplier are left out.
+
+    Args:
+        options: Processing options resolved per product
+            (:func:`recommender.decide.pricing.options_for`).
+        prices: ``region, product, price_per_kg``
+            (:func:`recommender.decide.pricing.fresh_price`); a product not priced in the
+            profile's region takes its mean price over regions.
+        multipliers: ``product, option, price_multiplier, source``
+            (:func:`recommender.decide.pricing.learn_form_multipliers`); missing rows use the
+            options' prior (fresh: 1).
+        demand: ``region, product, form, forecast, lo, hi`` in annual kg of output.
+        profile: Any object with ``region, raw_volume_kg, capital_yuan, skill_level, cold_chain,
+            transit_days``.
+        fresh_shelf_life: Fresh shelf life in days per product (mapping, Series or products table).
+
+    Returns:
+        One row per (region, product, option) with the columns in :data:`COLUMNS`, best first.
+    """
+    df = _frame(options, prices, multipliers, profile)
+    shelf = df[PRODUCT].map(_shelf_map(fresh_shelf_life))
+    if "shelf_life_days" in df.columns:  # the output form's shelf life; fresh uses the product's
+        shelf = df["shelf_life_days"].where(df[OPTION] != DEFAULT_FORM, shelf).fillna(shelf)
+    for col in ("yield_ratio", "processing_cost_per_kg", "capex", "skill_level"):
+        df[col] = pd.to_numeric(df[col], errors="coerce").astype(float)
+    if (df["yield_ratio"] <= 0).any() or df["yield_ratio"].isna().any():
+        raise ValueError("every option needs a yield_ratio > 0")
+    df["cold_chain_required"] = df["cold_chain_required"].fillna(False).astype(bool)
+    df["output_price"] = df["fresh_price"] * df["price_multiplier"]
+    df["spoilage"] = spoilage_share(
+        shelf.fillna(0.0).to_numpy(), float(profile.transit_days), bool(profile.cold_chain)
+    )
+    df["revenue_per_kg_raw"] = df["yield_ratio"] * df["output_price"] * (1.0 - df["spoilage"])
+    df["net_per_kg_raw"] = df["revenue_per_kg_raw"] - df["processing_cost_per_kg"]
+    fresh_net = df[df[OPTION] == DEFAULT_FORM].set_index(PRODUCT)["net_per_kg_raw"]
+    df["fresh_net_per_kg_raw"] = df[PRODUCT].map(fresh_net)
+    df["uplift_per_kg_raw"] = df["net_per_kg_raw"] - df["fresh_net_per_kg_raw"]
+    df = _demand(df, demand, profile.region)
+    df["volume_kg_raw"] = np.minimum(df["raw_volume_kg"], df["demand_cap_kg_raw"])
+    exact = df["uplift_per_kg_raw"] * df["volume_kg_raw"]
+    df["annual_uplift"] = exact.round().astype(float)
+    with np.errstate(divide="ignore"):
+        df["payback_years"] = np.where(
+            df["annual_uplift"] > 0, df["capex"] / df["annual_uplift"], np.inf
+        )
+    df["feasible"] = (
+        (df["skill_level"] <= profile.skill_level)
+        & (df["capex"] <= profile.capital_yuan)
+        & ~(df["cold_chain_required"] & (not profile.cold_chain))
+    )
+    base = exact - df["capex"] / CAPEX_LIFE_YEARS
+    risk = df["risk"].fillna(UNKNOWN_DEMAND_RISK)
+    df["score"] = np.where(base > 0, base / (1.0 + risk), base)
+    df.loc[~df["feasible"], "score"] = -np.inf
+    texts = [_reasons(r, profile) for _, r in df.iterrows()]
+    df["reason"] = [t[0] for t in texts]
+    df["reason_zh"] = [t[1] for t in texts]
+    df = df.sort_values(
+        [REGION, "score", "annual_uplift", PRODUCT, OPTION],
+        ascending=[True, False, False, True, True],
+        kind="mergesort",
+    )
+    return df.reset_index(drop=True)[list(COLUMNS)]

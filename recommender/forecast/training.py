@@ -1,0 +1,230 @@
+"""The demand workflow: panel, backtest, final fit and the metrics document (no I/O)."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import pandas as pd
+
+from recommender.data.contract import DATE, DS, PRICE, PRODUCT, REGION, UID, Y
+from recommender.data.ingest import aggregate_panel
+from recommender.data.reference import region_hierarchy
+from recommender.errors import DataError
+from recommender.forecast.backtest import (
+    CUTOFF,
+    METHOD,
+    REFERENCE,
+    BacktestConfig,
+    BacktestResult,
+    cross_validate,
+    evaluate,
+)
+from recommender.forecast.baselines import FALLBACK, SHORT
+from recommender.forecast.ensemble import BLEND
+from recommender.forecast.features import complete_panel
+from recommender.forecast.forecaster import DemandForecaster
+from recommender.forecast.series import from_model_frame, static_attributes, to_model_frame
+
+METRICS_SCHEMA_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Panel:
+    """Sales turned into model-ready series.
+
+    Attributes:
+        long: Completed long panel (``unique_id``, ``ds``, ``y``, ``price``).
+        series: Contract columns of every series, by ``unique_id``.
+        statics: Per-series attributes for the model, by ``unique_id``.
+        categorical: Which attributes are categorical.
+        digest: SHA-256 of the panel's values (identifies the training data).
+    """
+
+    long: pd.DataFrame
+    series: pd.DataFrame
+    statics: pd.DataFrame
+    categorical: tuple[str, ...]
+    digest: str
+
+
+def panel_digest(long: pd.DataFrame) -> str:
+    """SHA-256 over the panel's identifiers, periods and values, in a fixed order.
+
+    Args:
+        long: A long panel.
+
+    Returns:
+        Hex digest.
+    """
+    cols = [c for c in (UID, DS, Y, PRICE) if c in long.columns]
+    frame = long[cols].sort_values([UID, DS], kind="stable")
+    text = frame.to_csv(index=False, float_format="%.6g", date_format="%Y-%m-%d")
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def build_panel(
+    sales: pd.DataFrame,
+    freq: str,
+    by: Sequence[str] = (REGION, PRODUCT),
+    regions: pd.DataFrame | None = None,
+    products: pd.DataFrame | None = None,
+) -> Panel:
+    """Aggregate accepted sales to periods and series, fill gaps, attach attributes.
+
+    Args:
+        sales: Accepted sales rows (contract columns).
+        freq: Pandas offset alias of the periods.
+        by: Columns identifying a series.
+        regions: Optional validated regions table (adds city and province).
+        products: Optional validated products table (adds category and shelf life).
+
+    Returns:
+        The panel.
+    """
+    aggregated = aggregate_panel(sales, freq, by)
+    long, series = to_model_frame(aggregated, by)
+    long = complete_panel(long, freq)
+    hierarchy = region_hierarchy(regions) if regions is not None else None
+    statics, categorical = static_attributes(series, hierarchy, products)
+    return Panel(long, series, statics, categorical, panel_digest(long))
+
+
+@dataclass(frozen=True)
+class DemandRun:
+    """A finished backtest, and the forecaster trained on all data when asked.
+
+    Attributes:
+        panel: The panel it ran on.
+        config: Backtest settings.
+        result: Backtest result.
+        timings: Seconds per step (features + LightGBM, each statistical model).
+        forecaster: The final fitted forecaster (None for a backtest only).
+    """
+
+    panel: Panel
+    config: BacktestConfig
+    result: BacktestResult
+    timings: dict[str, float]
+    forecaster: DemandForecaster | None = None
+
+
+def run_demand(
+    panel: Panel,
+    config: BacktestConfig,
+    *,
+    fit_final: bool,
+    progress: Callable[[str], None] | None = None,
+) -> DemandRun:
+    """Backtest on rolling origins and, when asked, fit the forecaster on all data.
+
+    Args:
+        panel: Output of :func:`build_panel`.
+        config: Backtest settings.
+        fit_final: Also train the served forecaster on every period.
+        progress: Called with a line of text after each step.
+
+    Returns:
+        The run.
+
+    Raises:
+        DataError: When the data is too short for the backtest asked for.
+    """
+    periods = panel.long[DS].nunique()
+    needed = config.folds * config.horizon + 2
+    if periods < needed:
+        raise DataError(
+            f"{periods} periods of data are too few for {config.folds} folds of "
+            f"{config.horizon} periods (at least {needed} needed): lower --folds or --horizon"
+        )
+    cv, timings = cross_validate(
+        panel.long, panel.statics, panel.categorical, config, progress=progress
+    )
+    result = evaluate(cv, config)
+    forecaster = None
+    if fit_final:
+        forecaster = DemandForecaster(
+            config.freq,
+            config.horizon,
+            result.final_weights,
+            result.final_bands,
+            config.params,
+            panel.categorical,
+        ).fit(panel.long, panel.series, panel.statics)
+        if progress is not None:
+            progress("final model trained on all periods")
+    return DemandRun(panel, config, result, timings, forecaster)
+
+
+def backtest_table(run: DemandRun) -> pd.DataFrame:
+    """The backtest forecasts in the CLI's contract.
+
+    Args:
+        run: A finished run.
+
+    Returns:
+        One row per (series, cutoff, date): the series columns, ``cutoff``, ``date``,
+        ``forecast``, ``lo``, ``hi``.
+    """
+    fc = run.result.forecasts
+    frame = fc[[UID, CUTOFF, DS, BLEND, f"{BLEND}_lo", f"{BLEND}_hi"]].rename(
+        columns={f"{BLEND}_lo": "lo", f"{BLEND}_hi": "hi"}
+    )
+    out = from_model_frame(frame, run.panel.series)
+    keys = list(run.panel.series.columns)
+    out = out[[*keys, CUTOFF, DATE, BLEND, "lo", "hi"]]
+    return out.sort_values([*keys, CUTOFF, DATE], kind="stable").reset_index(drop=True)
+
+
+def beats_baselines(metrics: dict[str, Any]) -> bool:
+    """Whether the served forecast's overall WAPE beats seasonal naive, ETS and ETS+Theta.
+
+    Args:
+        metrics: A metrics document from :func:`metrics_document`.
+
+    Returns:
+        True when the blend's WAPE is below every baseline's.
+    """
+    overall = metrics["overall"]
+    mine = overall[BLEND]["wape"]
+    return all(mine < overall[b]["wape"] for b in ("seasonal_naive", "ets", REFERENCE))
+
+
+def _series_marks(run: DemandRun) -> dict[str, list[dict[str, str]]]:
+    fc = run.result.forecasts
+    last = fc[fc[CUTOFF] == fc[CUTOFF].max()].drop_duplicates(UID).set_index(UID)[METHOD]
+    marks: dict[str, list[dict[str, str]]] = {FALLBACK: [], SHORT: []}
+    for uid, method in last.items():
+        if method in marks:
+            marks[method].append(dict(run.panel.series.loc[uid].astype(str)))
+    return marks
+
+
+def metrics_document(run: DemandRun) -> dict[str, Any]:
+    """Everything the backtest measured, ready to write as JSON.
+
+    Args:
+        run: A finished run.
+
+    Returns:
+        Settings, per-fold and overall metrics per model, blend weights, series marked as
+        fallback or short history, timings and the data digest.
+    """
+    config = asdict(run.config)
+    doc: dict[str, Any] = {
+        "schema_version": METRICS_SCHEMA_VERSION,
+        "config": config,
+        "data_digest": run.panel.digest,
+        "n_series": int(run.panel.long[UID].nunique()),
+        "n_periods": int(run.panel.long[DS].nunique()),
+        "folds": run.result.metrics["folds"],
+        "overall": run.result.metrics["overall"],
+        "weights": run.result.weights,
+        "final_weights": run.result.final_weights,
+        "series_marks": _series_marks(run),
+        "timings_seconds": {k: round(v, 3) for k, v in run.timings.items()},
+    }
+    doc["beats_baselines"] = beats_baselines(doc)
+    return doc

@@ -1,0 +1,460 @@
+"""Tests of sales ingest: reading files, validating rows, quarantine, PII and the panel."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from recommender.data.ingest import (
+    IngestResult,
+    aggregate_panel,
+    load_sales,
+    read_table,
+    validate_sales,
+)
+from recommender.errors import DataError
+
+TODAY = date(2024, 12, 31)
+KEY = b"test-key-0123456789"
+PLANTED_NAME = "欧阳震华测试"
+PLANTED_PHONE = "13912345678"
+PLANTED_ADDRESS = "幸福路8号院"
+
+GBK_CSV = (
+    "日期,地区,商品,销量,单价,渠道,收货人,手机,收货地址\n"
+    "2024-03-05,留坝县,富士苹果,12,6.5,淘宝,张三,13800138000,陕西省汉中市\n"
+    "2024/03/06,留坝县,富士苹果,3,,拼多多,李四,13900139000,陕西省汉中市\n"
+)
+
+
+def _sales(rows: list[list[str]], columns=("date", "region", "product", "quantity")):
+    return pd.DataFrame(rows, columns=list(columns))
+
+
+# ---------------------------------------------------------------- reading files
+
+
+def test_read_gbk_csv_with_chinese_headers(tmp_path):
+    # given a GBK-encoded CSV with Chinese headers and values
+    path = tmp_path / "sales_gbk.csv"
+    path.write_bytes(GBK_CSV.encode("gbk"))
+    # when read
+    frame = read_table(path)
+    # then headers are mapped to the contract and the Chinese values survive intact
+    assert list(frame.columns)[:6] == ["date", "region", "product", "quantity", "price", "channel"]
+    assert frame.loc[0, "product"] == "富士苹果"
+    assert frame.loc[0, "region"] == "留坝县"
+    assert frame.loc[1, "price"] == ""  # blanks stay text, nothing is coerced
+
+
+def test_read_utf8_bom_csv(tmp_path):
+    # given a UTF-8 CSV with a byte-order mark (as Excel writes)
+    path = tmp_path / "sales_bom.csv"
+    path.write_bytes(GBK_CSV.encode("utf-8-sig"))
+    # when read / then the first header is "date", not "\ufeffdate"
+    frame = read_table(path)
+    assert frame.columns[0] == "date"
+    assert frame.loc[0, "region"] == "留坝县"
+
+
+def test_read_keeps_leading_zeros_and_text(tmp_path):
+    path = tmp_path / "s.csv"
+    path.write_text("date,region,product,quantity,order_id\n20240305,007,apple,1.50,00123\n")
+    frame = read_table(path)
+    assert frame.loc[0, "order_id"] == "00123"
+    assert frame.loc[0, "quantity"] == "1.50"
+
+
+def test_read_tab_separated_txt(tmp_path):
+    path = tmp_path / "sales.txt"
+    path.write_text("date\tregion\tproduct\tquantity\n2024-03-05\tliuba\tapple\t2\n")
+    assert read_table(path).loc[0, "quantity"] == "2"
+
+
+def test_bytes_invalid_in_both_encodings_are_refused(tmp_path):
+    # given bytes that are neither UTF-8 nor GB18030
+    path = tmp_path / "bad.csv"
+    path.write_bytes(b"date,region,product,quantity\n2024-03-05,\xff\xff,apple,1\n")
+    # when read / then a clear DataError
+    with pytest.raises(DataError, match="neither UTF-8 nor GBK/GB18030"):
+        read_table(path)
+
+
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [
+        (b"", "is empty"),
+        (b"\xef\xbb\xbf  \n", "is empty"),
+        (b"date,region,product,quantity\n", "has a header but no rows"),
+    ],
+)
+def test_empty_and_header_only_files_are_errors(tmp_path, content, words):
+    path = tmp_path / "sales.csv"
+    path.write_bytes(content)
+    with pytest.raises(DataError, match=words):
+        read_table(path)
+
+
+def test_missing_column_names_it_and_the_columns_found(tmp_path):
+    # given a file without a quantity column
+    path = tmp_path / "sales.csv"
+    path.write_text("date,region,product,amount\n2024-03-05,liuba,apple,1\n")
+    # when read / then the error names what is missing and what was found
+    with pytest.raises(DataError) as info:
+        read_table(path)
+    message = str(info.value)
+    assert "missing required column(s) quantity" in message
+    assert "columns found: date, region, product, amount" in message
+
+
+def test_headerless_file_does_not_echo_its_first_row(tmp_path):
+    # given a file whose first line is a data row holding personal data
+    path = tmp_path / "sales.csv"
+    path.write_text(f"2024-03-05,liuba,apple,1,{PLANTED_NAME},{PLANTED_PHONE}\n", encoding="utf-8")
+    # when read / then the error explains the missing header without repeating the row
+    with pytest.raises(DataError, match="no header row") as info:
+        read_table(path)
+    assert PLANTED_NAME not in str(info.value) and PLANTED_PHONE not in str(info.value)
+
+
+def test_two_headers_meaning_the_same_column_is_an_error(tmp_path):
+    path = tmp_path / "sales.csv"
+    path.write_text("date,日期,region,product,quantity\n2024-03-05,2024-03-05,a,b,1\n")
+    with pytest.raises(DataError, match="both mean 'date'"):
+        read_table(path)
+
+
+def test_missing_file_and_unknown_suffix_are_errors(tmp_path):
+    with pytest.raises(DataError, match="does not exist"):
+        read_table(tmp_path / "nope.csv")
+    other = tmp_path / "sales.xlsx"
+    other.write_bytes(b"PK")
+    with pytest.raises(DataError, match="unsupported file type"):
+        read_table(other)
+
+
+def test_read_parquet_gives_text_columns(tmp_path):
+    # given a typed Parquet file
+    path = tmp_path / "sales.parquet"
+    pd.DataFrame(
+        {
+            "date": pd.to_datetime(["2024-03-05", "2024-03-06"]),
+            "region": ["liuba", "liuba"],
+            "product": ["apple", "apple"],
+            "quantity": [1.5, np.nan],
+        }
+    ).to_parquet(path)
+    # when read
+    frame = read_table(path)
+    # then every value is text, dates as YYYY-MM-DD, missing as ""
+    assert frame["date"].tolist() == ["2024-03-05", "2024-03-06"]
+    assert frame["quantity"].tolist() == ["1.5", ""]
+
+
+def test_ragged_csv_is_a_data_error(tmp_path):
+    path = tmp_path / "sales.csv"
+    path.write_text("date,region,product,quantity\n2024-03-05,a,p,1\n2024-03-05,a,p,1,extra,x\n")
+    with pytest.raises(DataError, match="cannot be read as CSV: .*line 3"):
+        read_table(path)
+
+
+def test_corrupt_parquet_is_a_data_error(tmp_path):
+    path = tmp_path / "sales.parquet"
+    path.write_bytes(b"not parquet at all")
+    with pytest.raises(DataError, match="cannot be read as Parquet"):
+        read_table(path)
+
+
+# ---------------------------------------------------------------- validating rows
+
+MESSY_ROWS = [
+    # date, region, product, quantity, price, channel, form, order_id
+    ["2024-03-05", " Liuba ", "Apple", "10", "6.5", "Taobao", "", "A1"],  # 1 ok
+    ["2024年3月6日", "liuba", "apple", "1,200", "¥7", "", "Dried", "A2"],  # 2 ok
+    ["", "liuba", "apple", "5", "", "", "", "A3"],  # 3 missing_value
+    ["03/04/2024", "liuba", "apple", "5", "", "", "", "A4"],  # 4 bad_date
+    ["2025-01-02", "liuba", "apple", "5", "", "", "", "A5"],  # 5 future_date
+    ["2024-03-05", "liuba", "apple", "many", "", "", "", "A6"],  # 6 bad_quantity
+    ["2024-03-05", "liuba", "apple", "inf", "", "", "", "A7"],  # 7 bad_quantity
+    ["2024-03-05", "liuba", "apple", "-2", "", "", "", "A8"],  # 8 negative_quantity
+    ["2024-03-05", "liuba", "apple", "2", "0", "", "", "A9"],  # 9 bad_price
+    ["2024-03-05", "liuba", "apple", "2", "cheap", "", "", "A10"],  # 10 bad_price
+    ["2024-03-05", "liuba", "apple", "2", "", "", "", "A1"],  # 11 duplicate of row 1
+    ["2024-02-30", "liuba", "apple", "-2", "0", "", "", "A12"],  # 12 bad_date (first rule)
+    ["20240307", "liuba", "apple", "0", "", "", "", "A4"],  # 13 ok: row 4 was quarantined
+    ["2024-03-08", "liuba", "apple", "3", "", "", "", ""],  # 14 ok (blank id)
+    ["2024-03-08", "liuba", "apple", "3", "", "", "", ""],  # 15 duplicate of 14 (identical)
+]
+MESSY_COLUMNS = ("date", "region", "product", "quantity", "price", "channel", "form", "order_id")
+
+
+@pytest.fixture
+def messy() -> IngestResult:
+    return validate_sales(_sales(MESSY_ROWS, MESSY_COLUMNS), today=TODAY)
+
+
+def test_every_row_is_accounted_for(messy):
+    # given messy input / when validated / then nothing is lost or invented
+    assert messy.rows_read == len(MESSY_ROWS)
+    assert messy.rows_read == messy.rows_accepted + messy.rows_quarantined
+    assert messy.rows_accepted == 4
+
+
+def test_each_bad_row_gets_the_first_failing_rule(messy):
+    reasons = dict(zip(messy.quarantine["source_row"], messy.quarantine["reason"], strict=True))
+    assert reasons == {
+        3: "missing_value",
+        4: "bad_date",
+        5: "future_date",
+        6: "bad_quantity",
+        7: "bad_quantity",
+        8: "negative_quantity",
+        9: "bad_price",
+        10: "bad_price",
+        11: "duplicate",
+        12: "bad_date",
+        15: "duplicate",
+    }
+    assert messy.reason_counts() == {
+        "missing_value": 1,
+        "bad_date": 2,
+        "future_date": 1,
+        "bad_quantity": 2,
+        "negative_quantity": 1,
+        "bad_price": 2,
+        "duplicate": 2,
+    }
+
+
+def test_quarantine_keeps_original_text_and_explains(messy):
+    q = messy.quarantine.set_index("source_row")
+    assert q.loc[4, "date"] == "03/04/2024"
+    assert "ambiguous" in q.loc[4, "detail"]
+    assert q.loc[3, "detail"] == "blank date"
+    assert q.loc[11, "detail"] == "same order_id as data row 1"
+    assert q.loc[15, "detail"] == "identical to data row 14"
+    assert list(q.columns[:2]) == ["reason", "detail"]
+
+
+def test_accepted_rows_are_normalised(messy):
+    sales = messy.sales.set_index("source_row")
+    # codes trimmed and lower case, defaults filled, numbers parsed, dates normalised
+    assert sales.loc[1, "region"] == "liuba" and sales.loc[1, "product"] == "apple"
+    assert sales.loc[1, "channel"] == "taobao" and sales.loc[1, "form"] == "fresh"
+    assert sales.loc[2, "channel"] == "unknown" and sales.loc[2, "form"] == "dried"
+    assert sales.loc[2, "quantity"] == 1200.0 and sales.loc[2, "price"] == 7.0
+    assert sales.loc[2, "date"] == pd.Timestamp("2024-03-06")
+    assert np.isnan(sales.loc[13, "price"]) and sales.loc[13, "quantity"] == 0.0
+    assert messy.sales["date"].dtype == "datetime64[ns]"
+    assert messy.sales["quantity"].dtype == "float64"
+    assert messy.sales["source_row"].tolist() == [1, 2, 13, 14]
+
+
+def test_identical_rows_without_order_id_are_duplicates():
+    rows = [
+        ["2024-03-05", "a", "p", "1"],
+        ["2024-03-05", "A ", "p", "1.0"],
+        ["2024-03-05", "a", "p", "2"],
+    ]
+    result = validate_sales(_sales(rows), today=TODAY)
+    # then the second row (same after normalisation) is a duplicate; the third is not
+    assert result.quarantine["source_row"].tolist() == [2]
+    assert result.reason_counts() == {"duplicate": 1}
+
+
+def test_extra_columns_are_dropped_and_reported():
+    raw = _sales(
+        [["2024-03-05", "a", "p", "1", "note"]], ("date", "region", "product", "quantity", "备注")
+    )
+    result = validate_sales(raw, today=TODAY)
+    assert result.dropped_columns == ["备注"]
+    assert "备注" not in result.sales.columns
+
+
+def test_future_date_depends_on_today():
+    raw = _sales([["2024-03-05", "a", "p", "1"]])
+    assert validate_sales(raw, today=date(2024, 3, 5)).rows_accepted == 1
+    assert validate_sales(raw, today=date(2024, 3, 4)).reason_counts() == {"future_date": 1}
+
+
+def test_missing_required_column_is_fatal():
+    with pytest.raises(DataError, match="quantity"):
+        validate_sales(pd.DataFrame({"date": ["2024-03-05"], "region": ["a"], "product": ["p"]}))
+
+
+REGIONS = pd.DataFrame(
+    {
+        "region": ["shaanxi", "hanzhong", "liuba"],
+        "name_en": ["Shaanxi", "Hanzhong", "Liuba"],
+        "name_zh": ["陕西省", "汉中市", "留坝县"],
+        "level": ["province", "city", "county"],
+        "parent": ["", "shaanxi", "hanzhong"],
+    }
+)
+PRODUCTS = pd.DataFrame(
+    {
+        "product": ["apple"],
+        "name_en": ["Fuji apple"],
+        "name_zh": ["富士苹果"],
+        "category": ["fruit"],
+        "shelf_life_days": ["30"],
+        "unit": ["kg"],
+    }
+)
+
+
+def test_reference_tables_map_names_and_reject_unknown_codes():
+    # given sales naming regions and products by code, Chinese name and unknown code
+    rows = [
+        ["2024-03-05", "留坝县", "富士苹果", "1"],
+        ["2024-03-05", "hanzhong", "apple", "2"],  # a city-level sale is allowed
+        ["2024-03-05", "mars", "apple", "3"],
+        ["2024-03-05", "liuba", "durian", "4"],
+    ]
+    # when validated against the tables
+    result = validate_sales(_sales(rows), regions=REGIONS, products=PRODUCTS, today=TODAY)
+    # then names become codes and unknown codes are quarantined
+    assert result.sales["region"].tolist() == ["liuba", "hanzhong"]
+    assert result.sales["product"].tolist() == ["apple", "apple"]
+    assert result.quarantine["reason"].tolist() == ["unknown_region", "unknown_product"]
+
+
+def test_bad_reference_table_is_fatal_in_validate_sales():
+    bad = REGIONS.assign(level=["province", "city", "village"])
+    with pytest.raises(DataError, match="regions table: row 3: level 'village'"):
+        validate_sales(_sales([["2024-03-05", "a", "p", "1"]]), regions=bad, today=TODAY)
+
+
+def test_accounting_is_checked_by_the_result_itself():
+    with pytest.raises(AssertionError, match="accounting"):
+        IngestResult(sales=pd.DataFrame(), quarantine=pd.DataFrame(), rows_read=1)
+
+
+# ---------------------------------------------------------------- personal data
+
+
+def _planted(with_order: bool = False):
+    columns = ["日期", "地区", "商品", "销量", "收货人", "手机", "收货地址", "邮箱"]
+    rows = [
+        [
+            "2024-03-05",
+            "liuba",
+            "apple",
+            "2",
+            PLANTED_NAME,
+            f"+86 {PLANTED_PHONE}",
+            PLANTED_ADDRESS,
+            "a@b.cn",
+        ],
+        ["bad-date", "liuba", "apple", "2", PLANTED_NAME, PLANTED_PHONE, PLANTED_ADDRESS, "a@b.cn"],
+        ["2024-03-06", "liuba", "apple", "1", "王五", "", PLANTED_ADDRESS, ""],
+    ]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _assert_nowhere(frame: pd.DataFrame, *secrets: str) -> None:
+    text = frame.to_csv(index=False) + " ".join(map(str, frame.columns))
+    for secret in secrets:
+        assert secret not in text
+
+
+def test_without_key_personal_columns_are_dropped():
+    # given planted personal data / when validated without a key
+    result = validate_sales(_planted(), today=TODAY)
+    # then no personal column or value survives, and the columns are reported
+    assert result.pii_columns == ["customer_name", "mobile", "address", "email"]
+    assert not result.pseudonymised
+    for frame in (result.sales, result.quarantine):
+        _assert_nowhere(frame, PLANTED_NAME, PLANTED_PHONE, PLANTED_ADDRESS, "a@b.cn")
+        assert not {"customer_name", "mobile", "address", "email"} & set(frame.columns)
+
+
+def test_with_key_a_customer_key_replaces_personal_columns():
+    # given planted personal data / when validated with a key
+    result = validate_sales(_planted(), today=TODAY, pii_key=KEY)
+    # then rows carry a pseudonymous key and nothing raw
+    assert result.pseudonymised
+    keys = result.sales["customer_key"].tolist()
+    assert len(keys) == 2 and keys[0] != keys[1]
+    assert all(len(k) == 16 and int(k, 16) >= 0 for k in keys)
+    # the quarantined row with the same phone has the same key
+    assert result.quarantine["customer_key"].tolist() == [keys[0]]
+    for frame in (result.sales, result.quarantine):
+        _assert_nowhere(frame, PLANTED_NAME, PLANTED_PHONE, PLANTED_ADDRESS, "a@b.cn")
+
+
+def test_load_sales_reads_the_key_from_the_environment(tmp_path, monkeypatch):
+    # given a GBK sales file and a key in the environment
+    path = tmp_path / "sales.csv"
+    path.write_bytes(GBK_CSV.encode("gbk"))
+    monkeypatch.setenv("XINGNONG_PII_KEY", KEY.decode())
+    # when loaded
+    result = load_sales(path, today=TODAY)
+    # then customers are pseudonymised, Chinese values kept, and addresses gone
+    assert result.pseudonymised
+    assert result.sales["region"].tolist() == ["留坝县", "留坝县"]
+    assert result.sales["channel"].tolist() == ["淘宝", "拼多多"]
+    _assert_nowhere(result.sales, "张三", "13800138000", "陕西省汉中市")
+
+
+def test_load_sales_with_reference_files(tmp_path):
+    regions, products, sales = (tmp_path / n for n in ("regions.csv", "products.csv", "sales.csv"))
+    REGIONS.to_csv(regions, index=False)
+    PRODUCTS.to_csv(products, index=False, encoding="gbk")
+    sales.write_bytes(GBK_CSV.encode("gbk"))
+    result = load_sales(sales, regions, products, today=TODAY)
+    assert result.sales["region"].tolist() == ["liuba", "liuba"]
+    assert result.sales["product"].tolist() == ["apple", "apple"]
+
+
+# ---------------------------------------------------------------- the panel
+
+
+def _accepted(rows):
+    frame = pd.DataFrame(rows, columns=["date", "region", "product", "quantity", "price"])
+    frame["date"] = pd.to_datetime(frame["date"])
+    return frame.astype({"quantity": "float64", "price": "float64"})
+
+
+def test_aggregate_panel_sums_weekly_with_weighted_price():
+    # given sales in two weeks (weeks end on Sunday 2024-03-10 and 2024-03-17)
+    sales = _accepted(
+        [
+            ["2024-03-05", "b", "apple", 1.0, 10.0],
+            ["2024-03-05", "a", "apple", 1.0, 10.0],
+            ["2024-03-06", "a", "apple", 3.0, 6.0],
+            ["2024-03-07", "a", "apple", 5.0, np.nan],
+            ["2024-03-12", "a", "apple", 2.0, np.nan],
+        ]
+    )
+    # when aggregated weekly
+    panel = aggregate_panel(sales, "W-SUN")
+    # then quantities sum, price is weighted by quantity over priced rows, rows are sorted
+    assert list(panel.columns) == ["region", "product", "date", "quantity", "price"]
+    assert panel["region"].tolist() == ["a", "a", "b"]
+    assert panel["date"].tolist() == [
+        pd.Timestamp("2024-03-10"),
+        pd.Timestamp("2024-03-17"),
+        pd.Timestamp("2024-03-10"),
+    ]
+    assert panel["quantity"].tolist() == [9.0, 2.0, 1.0]
+    assert panel.loc[0, "price"] == pytest.approx((1 * 10 + 3 * 6) / 4)
+    assert np.isnan(panel.loc[1, "price"])
+
+
+def test_aggregate_panel_monthly_by_product_and_zero_sales_price():
+    sales = _accepted(
+        [["2024-03-05", "a", "kiwi", 0.0, 8.0], ["2024-03-25", "b", "kiwi", 0.0, 10.0]]
+    )
+    panel = aggregate_panel(sales, "MS", by=("product",))
+    assert panel["date"].tolist() == [pd.Timestamp("2024-03-01")]
+    assert panel.loc[0, "quantity"] == 0.0
+    assert panel.loc[0, "price"] == 9.0  # no quantity to weigh by: plain mean
+
+
+def test_aggregate_panel_of_validated_sales(messy):
+    panel = aggregate_panel(messy.sales, "W-SUN")
+    assert panel["quantity"].sum() == messy.sales["quantity"].sum()
