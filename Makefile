@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8501
 
-.PHONY: demo test bench lint install install-dev train app clean screenshots
+.PHONY: demo test bench lint install install-dev train app clean screenshots wheel-check
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,11 +41,23 @@ screenshots: install-dev
 bench: install-dev
 	$(BIN)/python -m benchmarks.run
 
-## lint: ruff and mypy
+## lint: ruff, mypy and the import-layer contracts (pyproject.toml)
 lint: install-dev
 	$(BIN)/ruff check recommender pipelines tests benchmarks app.py app_pages
 	$(BIN)/ruff format --check recommender pipelines tests benchmarks app.py app_pages
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
+
+## wheel-check: build the wheel, install it in a fresh venv away from this checkout, run the main job
+WHEEL_DIR ?= build/wheel-check
+wheel-check: install
+	rm -rf $(WHEEL_DIR) && mkdir -p $(WHEEL_DIR)
+	$(BIN)/python -m pip wheel --quiet --no-deps --wheel-dir $(WHEEL_DIR) .
+	$(PYTHON) -m venv $(WHEEL_DIR)/venv
+	$(WHEEL_DIR)/venv/bin/python -m pip install --quiet $(WHEEL_DIR)/xingnong-*.whl
+	cd $(WHEEL_DIR) && env -u XINGNONG_DATA -u MLFLOW_TRACKING_URI XINGNONG_HOME="$$PWD/home" \
+	    venv/bin/xingnong -q run --out "$$PWD/out" --horizon 4 --folds 2
+	cd $(WHEEL_DIR) && venv/bin/python "$(CURDIR)/.ci/installed_check.py" "$$PWD/out" "$$PWD/home"
 
 clean:
 	rm -rf artifacts mlflow.db mlruns .pytest_cache

@@ -2,13 +2,8 @@
 
 import streamlit as st
 
-from app_pages.common import (
-    available_counties,
-    counties_by_province,
-    default_county,
-    region_names,
-    tr,
-)
+from app_pages.reads import available_counties, default_county, provinces, regions
+from app_pages.session import tr
 from app_pages.training import FLASH
 from recommender.present.i18n import LANG_NAMES, LANGS, region_label
 
@@ -33,9 +28,9 @@ page = st.navigation(
 with st.sidebar:
     st.radio("语言 Language", LANGS, format_func=LANG_NAMES.get, key="lang", horizontal=True)
     counties = available_counties()
-    groups = counties_by_province(counties)
+    groups = provinces(counties)
     if counties:
-        names = region_names()
+        names = regions()
         if st.session_state.get("province") not in groups:
             own = default_county(counties)
             st.session_state["province"] = next(p for p, cs in groups.items() if own in cs)

@@ -3,18 +3,12 @@
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import (
-    evidence,
-    item_title,
-    lang,
-    products,
-    recommendations_or_stop,
-    region,
-    require_outputs,
-    tr,
-)
+from app_pages.reads import evidence, item_title, products, recommendations_or_stop
+from app_pages.session import lang, region, tr
+from app_pages.training import require_outputs
+from recommender.decide.basis import profile_for
 from recommender.decide.profile import CoopProfile
-from recommender.decide.recommend import ITEM_FIELDS, profile_for
+from recommender.decide.recommend import ITEM_FIELDS
 from recommender.decide.whatif import WhatIf
 from recommender.present.charts import parts_spec
 from recommender.present.i18n import reason_key

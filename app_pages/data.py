@@ -3,7 +3,8 @@
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import check_upload, lang, tr
+from app_pages.reads import check_upload
+from app_pages.session import lang, tr
 from app_pages.training import train_on_upload
 from recommender.errors import DataError
 from recommender.present.i18n import fmt_number

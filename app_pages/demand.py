@@ -2,22 +2,14 @@
 
 import streamlit as st
 
-from app_pages.common import (
-    ahead,
-    csv_download,
-    lang,
-    outlook,
-    products,
-    region,
-    require_outputs,
-    sold_channels,
-    tr,
-)
+from app_pages.downloads import csv_download
+from app_pages.reads import ahead, outlook, products, sold_channels
+from app_pages.session import lang, region, tr
+from app_pages.training import require_outputs
 from recommender.present.charts import ahead_chart, demand_chart
 from recommender.present.i18n import fmt_percent
 from recommender.present.labels import column, named, product_label, value_label
 
-WEEKS = 8
 st.title(tr("demand_title"))
 outputs = require_outputs()
 forecast = outputs.forecast
@@ -32,7 +24,7 @@ mine = forecast[forecast["region"] == county]
 if mine.empty:
     st.info(tr("no_series"))
     st.stop()
-weekly = ahead(county, WEEKS)
+weekly = ahead(county)
 st.subheader(tr("demand_all_products", weeks=len(weekly)))
 st.altair_chart(ahead_chart(weekly, lang()), width="stretch")
 
@@ -54,12 +46,14 @@ channel = p2.selectbox(
     key=f"demand_channel_{product}",
 )
 
-history, ahead, fests = outlook(county, product, channel)
-st.altair_chart(demand_chart(history, ahead, fests, lang()), width="stretch")
+history, upcoming, fests = outlook(county, product, channel)
+st.altair_chart(demand_chart(history, upcoming, fests, lang()), width="stretch")
 st.caption(tr("festivals_shaded") + (" " + tr("channel_share_note") if channel else ""))
 
 rows = forecast[(forecast["region"] == county) & (forecast["product"] == product)]
-table = ahead.assign(date=ahead["date"].dt.date, product=product, method=rows["method"].iloc[0])
+table = upcoming.assign(
+    date=upcoming["date"].dt.date, product=product, method=rows["method"].iloc[0]
+)
 table = table[["date", "product", "forecast", "lo", "hi", "method"]]
 table[["forecast", "lo", "hi"]] = table[["forecast", "lo", "hi"]].round(1)
 if channel is not None:

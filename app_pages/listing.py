@@ -3,15 +3,11 @@
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import (
-    csv_download,
-    lang,
-    products,
-    recommendations_or_stop,
-    region,
-    require_outputs,
-    tr,
-)
+from app_pages.downloads import csv_download
+from app_pages.reads import products, recommendations_or_stop
+from app_pages.session import lang, region, tr
+from app_pages.training import require_outputs
+from recommender.decide.recommend import PLAN_WEEKS
 from recommender.present.charts import plan_chart
 from recommender.present.i18n import reason_key
 from recommender.present.labels import column, named
@@ -20,7 +16,7 @@ COLUMNS = ["week", "product", "channel", "form", "quantity_kg", "forecast_kg", "
 st.title(tr("list_title"))
 require_outputs()
 county = region()
-weeks = st.slider(tr("weeks"), min_value=1, max_value=12, value=8, key="list_weeks")
+weeks = st.slider(tr("weeks"), min_value=1, max_value=12, value=PLAN_WEEKS, key="list_weeks")
 doc = recommendations_or_stop(county, weeks=weeks, kinds=("list",))
 plan = pd.DataFrame(doc["list"])
 if plan.empty:

@@ -3,8 +3,9 @@
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import lang, outputs, tr
-from recommender.config import REGISTERED_DEMAND_MODEL
+from app_pages.reads import outputs
+from app_pages.session import lang, tr
+from recommender.config import DEMAND_EXPERIMENT
 from recommender.present.charts import models_chart
 from recommender.present.i18n import fmt_date, fmt_percent
 from recommender.present.labels import column, value_label
@@ -35,9 +36,9 @@ if found is not None:
 
 st.subheader(tr("runs"))
 try:
-    from recommender.tracking import mlflow_tracking as tracking
+    from recommender import tracking  # MLflow loads only on this page
 
-    runs = tracking.runs_table(REGISTERED_DEMAND_MODEL)
+    runs = tracking.runs_table(DEMAND_EXPERIMENT)
     champion = tracking.champion_version()
 except Exception as exc:  # noqa: BLE001 - a broken store must not break the page
     st.warning(tr("mlflow_error", error=str(exc).splitlines()[0] if str(exc) else type(exc)))

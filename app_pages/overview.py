@@ -4,24 +4,16 @@ from datetime import datetime
 
 import streamlit as st
 
-from app_pages.common import (
-    ahead,
-    artifacts_dir,
-    item_title,
-    lang,
-    plain,
-    recommendations_or_stop,
-    region,
-    require_outputs,
-    tr,
-)
+from app_pages.reads import ahead, artifacts_dir, item_title, recommendations_or_stop
+from app_pages.session import lang, plain, region, tr
+from app_pages.training import require_outputs
+from recommender.data.layout import FORECAST_FILE
 from recommender.present.i18n import fmt_date, fmt_number, fmt_percent, reason_key
 
-WEEKS = 8
 st.title(tr("overview_title"))
 outputs = require_outputs()
 county = region()
-weekly = ahead(county, WEEKS)
+weekly = ahead(county)
 dates = list(weekly["date"])
 c1, c2, c3 = st.columns(3)
 if dates:
@@ -38,7 +30,7 @@ if dates:
         if before > 0
         else tr("no_last_year")
     )
-stamp_path = artifacts_dir() / "forecast.csv"
+stamp_path = artifacts_dir() / FORECAST_FILE
 when = datetime.fromtimestamp(stamp_path.stat().st_mtime)
 c2.caption(tr("freshness", when=fmt_date(when, lang(), with_time=True)))
 c2.caption(tr("data_digest", digest=str(outputs.metrics.get("data_digest", ""))[:12]))

@@ -1,9 +1,9 @@
 """Training from the app: a button that runs every pipeline with a progress bar, one at a time.
 
-Nothing trains in a page's request path unless a user presses the button. Training runs on
-the data folder the app reads (``XINGNONG_DATA``, else the demo data) and logs to MLflow like
-``xingnong run``. A lock file in the project folder keeps two app sessions from training at
-once (the second is told to wait).
+Nothing trains in a page's request path unless a user presses the button. Training calls the
+same job as ``xingnong run`` (``pipelines.jobs.run_all``) on the data folder the app reads
+(``XINGNONG_DATA``, else the demo data) and logs to MLflow like it. A lock file in the project
+folder keeps two app sessions from training at once (the second is told to wait).
 """
 
 from __future__ import annotations
@@ -17,15 +17,17 @@ from pathlib import Path
 
 import streamlit as st
 
-from app_pages.common import tr
+from app_pages.reads import data_key, outputs
+from app_pages.session import both, tr
 from recommender.config import settings
+from recommender.data.artifacts import RunOutputs
 from recommender.data.ingest import IngestResult
-from recommender.errors import DataError
+from recommender.errors import XingnongError
 
 LOCK_FILE = ".training.lock"
 FLASH = "flash"
 """Session-state key of a message shown once after the rerun (``app.py`` shows it)."""
-log = logging.getLogger("xingnong.app")
+log = logging.getLogger(__name__)
 
 
 @contextmanager
@@ -51,6 +53,16 @@ def exclusive(path: Path) -> Iterator[bool]:
         os.close(fd)
 
 
+def require_outputs() -> RunOutputs:
+    """The latest run outputs; otherwise say (in both languages) how to make them and stop."""
+    found = outputs()
+    if found is None:
+        st.info(both("no_artifacts"))
+        train_button()
+        st.stop()
+    return found
+
+
 def train_button() -> None:
     """Offer to train now; when pressed, train with a progress bar and show the new results."""
     demo = settings().data_dir == settings().demo_dir
@@ -73,9 +85,7 @@ def train_on_upload(result: IngestResult) -> None:
 
 def _train(upload: IngestResult | None) -> None:
     """Train (on the staged upload, if any) with a progress bar, one session at a time."""
-    from app_pages.common import data_key
-    from pipelines.run import run_everything  # heavy (MLflow, LightGBM): only when asked
-    from pipelines.upload import stage_upload
+    from pipelines.jobs import run_all, stage_upload  # heavy (MLflow, LightGBM): when asked
 
     bar = st.progress(0.0, text=tr("training_validate"))
 
@@ -88,12 +98,11 @@ def _train(upload: IngestResult | None) -> None:
             st.warning(tr("training_busy"))
             return
         try:
-            argv = None
+            folder = None
             if upload is not None:
                 folder = stage_upload(upload.sales, Path(data_key()), settings().uploads_dir)
-                argv = ["--data", str(folder)]
-            run_everything(argv, progress=progress)
-        except DataError as exc:
+            run_all(folder, progress=progress)
+        except XingnongError as exc:
             bar.empty()
             st.error(tr("training_failed", error=str(exc).splitlines()[0]))
             return

@@ -21,11 +21,17 @@ from benchmarks import (
 from benchmarks.apmc import APMC_CSV, FREQ, TODAY, gap_report, load_apmc
 from recommender.config import DEMO_DATA_DIR
 from recommender.data.contract import DATE, DS, PRODUCT, REGION, UID, Y
-from recommender.data.ingest import load_products, load_regions, load_sales, validate_sales
-from recommender.data.reference import validate_products, validate_regions
+from recommender.data.ingest import load_sales, validate_sales
+from recommender.data.reference import (
+    load_products,
+    load_regions,
+    validate_products,
+    validate_regions,
+)
 from recommender.demo.simulate import simulate_demo
-from recommender.forecast.backtest import CUTOFF, METHOD, SCORED_MODELS, BacktestConfig, score
-from recommender.forecast.ensemble import BLEND
+from recommender.forecast.backtest import CUTOFF, SCORED_MODELS, score
+from recommender.forecast.ensemble import BLEND, METHOD
+from recommender.forecast.settings import BacktestConfig
 from recommender.forecast.training import (
     DemandRun,
     Panel,

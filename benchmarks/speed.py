@@ -19,7 +19,7 @@ from benchmarks import Bar, document, load, peak_rss_mib, print_bars, print_tabl
 from recommender.data.contract import DS, UID
 from recommender.data.ingest import validate_sales
 from recommender.demo.simulate import simulate_panel
-from recommender.forecast.backtest import BacktestConfig
+from recommender.forecast.settings import BacktestConfig
 from recommender.forecast.training import build_panel, run_demand
 
 SEED = 7

@@ -1,1 +1,1 @@
-"""Thin entry points of the `xingnong` command line: read, call the library, write, track."""
+"""Entry points: the typed jobs (``pipelines.jobs``) and the ``xingnong`` command line over them."""

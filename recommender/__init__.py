@@ -1,19 +1,9 @@
-"""Xingnong (兴农): demand forecasts and product-differentiation advice for rural cooperatives."""
+"""Xingnong (兴农): demand forecasts and product-differentiation advice for rural cooperatives.
 
-from __future__ import annotations
+``load_bundle`` and ``Bundle`` (see ``__init__.pyi``) are imported on first use, so that light
+modules stay light.
+"""
 
-from typing import TYPE_CHECKING, Any
+import lazy_loader
 
-if TYPE_CHECKING:
-    from recommender.bundle.folder import Bundle, load_bundle
-
-__all__ = ["Bundle", "load_bundle"]
-
-
-def __getattr__(name: str) -> Any:
-    """Import ``load_bundle``/``Bundle`` on first use, so light modules stay light."""
-    if name in __all__:
-        from recommender.bundle import folder as bundle
-
-        return getattr(bundle, name)
-    raise AttributeError(f"module 'recommender' has no attribute {name!r}")
+__getattr__, __dir__, __all__ = lazy_loader.attach_stub(__name__, __file__)

@@ -1,15 +1,15 @@
-"""Typed settings: paths, MLflow location, model defaults; loaded once from the environment."""
+"""Typed settings: where the tool reads and writes, MLflow names; read once from the environment."""
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 
-PACKAGE_ROOT = Path(__file__).resolve().parent
-REPO_ROOT = PACKAGE_ROOT.parent
-DEMO_DATA_DIR = REPO_ROOT / "data" / "demo"
+DEMO_DATA_DIR = Path(str(resources.files("recommender") / "demo" / "data")).resolve()
+"""The embedded demo data folder (package data: found the same in a checkout and a wheel)."""
 
 ENV_HOME = "XINGNONG_HOME"
 ENV_DATA = "XINGNONG_DATA"
@@ -19,23 +19,14 @@ ENV_TRACKING_URI = "MLFLOW_TRACKING_URI"
 
 REGISTERED_DEMAND_MODEL = "xingnong-demand"
 CHAMPION_ALIAS = "champion"
+DEMAND_EXPERIMENT = "xingnong-demand"
+PROCESSING_EXPERIMENT = "xingnong-processing"
+BRAND_EXPERIMENT = "xingnong-brand"
+RECOMMEND_EXPERIMENT = "xingnong-recommendations"
 
-
-@dataclass(frozen=True)
-class ForecastSettings:
-    """Defaults of the demand forecast and its backtest (LightGBM's own are in ``forecast``).
-
-    Attributes:
-        freq: Pandas offset alias of the modelling period.
-        horizon: Periods forecast ahead.
-        folds: Rolling-origin backtest windows that are scored.
-        level: Nominal coverage of the prediction interval, in percent.
-    """
-
-    freq: str = "W-SUN"
-    horizon: int = 8
-    folds: int = 4
-    level: int = 80
+_MODELS_DIR, _DEMAND_BUNDLE = "models", "demand"
+_ARTIFACTS_DIR, _UPLOADS_DIR = "artifacts", "uploads"
+_TRACKING_DB = "mlflow.db"
 
 
 @dataclass(frozen=True)
@@ -46,14 +37,12 @@ class Settings:
         home: The project folder that holds ``mlflow.db``, ``models/`` and ``artifacts/``.
         demo_dir: The embedded demo data folder.
         tracking_uri: MLflow tracking URI.
-        forecast: Forecaster defaults.
         data: The cooperative's data folder (None: the embedded demo data).
     """
 
     home: Path
     demo_dir: Path
     tracking_uri: str
-    forecast: ForecastSettings = field(default_factory=ForecastSettings)
     data: Path | None = None
 
     @property
@@ -64,17 +53,22 @@ class Settings:
     @property
     def models_dir(self) -> Path:
         """Folder of saved model bundles."""
-        return self.home / "models"
+        return self.home / _MODELS_DIR
+
+    @property
+    def demand_bundle(self) -> Path:
+        """The demand model's bundle folder (``models/demand``)."""
+        return self.models_dir / _DEMAND_BUNDLE
 
     @property
     def uploads_dir(self) -> Path:
-        """Data folders staged from files uploaded in the app (see ``pipelines.upload``)."""
-        return self.home / "uploads"
+        """Data folders staged from files uploaded in the app."""
+        return self.home / _UPLOADS_DIR
 
     @property
     def artifacts_dir(self) -> Path:
         """Folder of run outputs (forecasts, metrics, quarantine files)."""
-        return self.home / "artifacts"
+        return self.home / _ARTIFACTS_DIR
 
 
 def load_settings(environ: dict[str, str] | None = None) -> Settings:
@@ -92,7 +86,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
     """
     env = os.environ if environ is None else environ
     home = Path(env.get(ENV_HOME) or Path.cwd()).resolve()
-    uri = env.get(ENV_TRACKING_URI) or f"sqlite:///{home / 'mlflow.db'}"
+    uri = env.get(ENV_TRACKING_URI) or f"sqlite:///{home / _TRACKING_DB}"
     data = Path(env[ENV_DATA]).resolve() if env.get(ENV_DATA) else None
     return Settings(home=home, demo_dir=DEMO_DATA_DIR, tracking_uri=uri, data=data)
 

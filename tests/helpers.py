@@ -8,16 +8,11 @@ from pathlib import Path
 import pandas as pd
 
 from recommender.config import DEMO_DATA_DIR
+from recommender.data.layout import REFERENCE_FILES, SALES_FILE
 
+REPO = Path(__file__).resolve().parents[1]
+"""The source checkout (app.py, the data folder's reference data sets)."""
 COOP_REGIONS = ("zhouzhi", "luochuan", "liuba")
-REFERENCE_FILES = (
-    "regions.csv",
-    "products.csv",
-    "processing_options.csv",
-    "crop_economics.csv",
-    "brand_signals.csv",
-    "coop_profile.json",
-)
 
 
 def write_coop(folder: Path) -> Path:
@@ -32,8 +27,8 @@ def write_coop(folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     for name in REFERENCE_FILES:
         shutil.copy(DEMO_DATA_DIR / name, folder / name)
-    sales = pd.read_csv(DEMO_DATA_DIR / "sales.csv")
+    sales = pd.read_csv(DEMO_DATA_DIR / SALES_FILE)
     sales = sales[sales["region"].isin(COOP_REGIONS)]
     sales = sales[pd.to_datetime(sales["date"]) > pd.Timestamp("2023-08-01")]
-    sales.to_csv(folder / "sales.csv", index=False)
+    sales.to_csv(folder / SALES_FILE, index=False)
     return folder

@@ -7,10 +7,10 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from recommender.config import DEMO_DATA_DIR, REPO_ROOT, settings
-from tests.helpers import write_coop
+from recommender.config import DEMO_DATA_DIR, settings
+from tests.helpers import REPO, write_coop
 
-APP = REPO_ROOT / "app.py"
+APP = REPO / "app.py"
 PAGES = (
     "app_pages/overview.py",
     "app_pages/demand.py",
@@ -218,7 +218,7 @@ def test_the_models_page_is_friendly_without_mlflow_runs(home):
 
 
 def test_an_uploaded_file_is_checked_with_reasons(tmp_path):
-    from app_pages.common import check_upload
+    from app_pages.reads import check_upload
 
     data = (
         b"date,region,product,quantity,price\n"
@@ -232,8 +232,8 @@ def test_an_uploaded_file_is_checked_with_reasons(tmp_path):
 
 
 def test_names_are_shown_as_text_never_html():
-    from app_pages.common import plain
+    from app_pages.session import plain
 
     assert plain("<script>alert(1)</script>") == r"\<script\>alert\(1\)\</script\>"
-    for path in [APP, *(REPO_ROOT / p for p in PAGES), REPO_ROOT / "app_pages/common.py"]:
+    for path in [APP, *(REPO / p for p in PAGES), *(REPO / "app_pages").glob("*.py")]:
         assert "unsafe_allow_html" not in Path(path).read_text(encoding="utf-8")

@@ -1,19 +1,8 @@
-"""Model bundles: verified, optionally signed folders of LightGBM models, tables and metadata."""
+"""Model bundles: verified, optionally signed folders of LightGBM models, tables and metadata.
 
-from recommender.bundle.folder import (
-    Bundle,
-    bundle_digest,
-    library_versions,
-    load_bundle,
-    save_bundle,
-    verify_bundle,
-)
+The public names are listed in ``__init__.pyi`` and imported on first use.
+"""
 
-__all__ = [
-    "Bundle",
-    "bundle_digest",
-    "library_versions",
-    "load_bundle",
-    "save_bundle",
-    "verify_bundle",
-]
+import lazy_loader
+
+__getattr__, __dir__, __all__ = lazy_loader.attach_stub(__name__, __file__)

@@ -1,4 +1,8 @@
-"""Atomic folder writes: build in a temporary sibling, sync to disk, then swap into place."""
+"""Atomic writes of files and folders: build beside the target, sync to disk, then swap in.
+
+The one way the project writes what it keeps: a reader never sees a half-written file or
+folder, and a failed write leaves what was there before.
+"""
 
 from __future__ import annotations
 
@@ -8,22 +12,25 @@ import os
 import shutil
 import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from recommender.errors import BundleError
+from recommender.errors import XingnongError
 
-__all__ = ["atomic_folder"]
+__all__ = ["atomic_folder", "write_atomic"]
 
 _TEMP_PREFIX = ".tmp-"
 _OLD_PREFIX = ".old-"
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
+_FILE_MODE = 0o644
 
 
 @contextmanager
-def atomic_folder(label: str, dest: Path) -> Iterator[Path]:
+def atomic_folder(
+    label: str, dest: Path, *, error: type[XingnongError] = XingnongError
+) -> Iterator[Path]:
     """Build a folder in a temporary sibling of ``dest``, then move it to ``dest`` atomically.
 
     The caller writes the folder's files into the yielded path. When the ``with`` block ends
@@ -35,36 +42,38 @@ def atomic_folder(label: str, dest: Path) -> Iterator[Path]:
     Args:
         label: How errors name the folder, e.g. ``"bundle models/demand"``.
         dest: The folder to create or replace. Its parent is created if missing.
+        error: The error raised on failure (a bundle uses ``BundleError``).
 
     Yields:
         The empty temporary folder.
 
     Raises:
-        BundleError: The temporary folder cannot be created, or writing or moving failed
-            (other exceptions from the ``with`` block are wrapped in one).
+        XingnongError: (of the type ``error``) The temporary folder cannot be created, or
+            writing or moving failed (other exceptions from the ``with`` block are wrapped in
+            one; an ``error`` raised by the block itself passes unchanged).
     """
     parent = dest.parent if str(dest.parent) else Path(".")
     try:
         parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(dir=parent, prefix=_TEMP_PREFIX))
     except OSError as exc:
-        raise BundleError(f"{label}: cannot create a folder next to it ({exc})") from exc
+        raise error(f"{label}: cannot create a folder next to it ({exc})") from exc
 
     try:
         yield tmp
         for p in tmp.iterdir():
             _fsync_file(p)
         _fsync_dir(tmp)
-        _move_into_place(label, tmp, dest)
-    except BundleError:
+        _move_into_place(label, tmp, dest, error)
+    except error:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     except Exception as exc:
         shutil.rmtree(tmp, ignore_errors=True)
-        raise BundleError(f"{label}: cannot be written ({exc})") from exc
+        raise error(f"{label}: cannot be written ({exc})") from exc
 
 
-def _move_into_place(label: str, tmp: Path, dest: Path) -> None:
+def _move_into_place(label: str, tmp: Path, dest: Path, error: type[XingnongError]) -> None:
     """Move the complete new folder ``tmp`` to ``dest``, replacing any folder there.
 
     On success ``tmp`` no longer exists; on failure ``dest`` is as it was before.
@@ -74,12 +83,12 @@ def _move_into_place(label: str, tmp: Path, dest: Path) -> None:
         try:
             os.rename(tmp, dest)
         except OSError as exc:
-            raise BundleError(f"{label}: cannot move the new bundle into place ({exc})") from exc
+            raise error(f"{label}: cannot move the new folder into place ({exc})") from exc
         _fsync_dir(parent)
         return
 
     if _exchange(tmp, dest):
-        # ``dest`` now holds the new bundle and ``tmp`` the old one.
+        # ``dest`` now holds the new folder and ``tmp`` the old one.
         _fsync_dir(parent)
         shutil.rmtree(tmp, ignore_errors=True)
         return
@@ -88,14 +97,51 @@ def _move_into_place(label: str, tmp: Path, dest: Path) -> None:
     try:
         os.rename(dest, old)
     except OSError as exc:
-        raise BundleError(f"{label}: cannot move the old bundle aside ({exc})") from exc
+        raise error(f"{label}: cannot move the old folder aside ({exc})") from exc
     try:
         os.rename(tmp, dest)
     except OSError as exc:
         os.rename(old, dest)
-        raise BundleError(f"{label}: cannot move the new bundle into place ({exc})") from exc
+        raise error(f"{label}: cannot move the new folder into place ({exc})") from exc
     _fsync_dir(parent)
     shutil.rmtree(old, ignore_errors=True)
+
+
+def write_atomic(path: str | Path, write: Callable[[Path], object]) -> Path:
+    """Write a file through a temporary sibling, sync it, then rename it into place.
+
+    Args:
+        path: Destination file (its folder is created when missing).
+        write: Called with the temporary path; must write the whole file there.
+
+    Returns:
+        The destination path.
+
+    Raises:
+        XingnongError: When the file cannot be written (the destination is left as it was).
+            Any other exception from ``write`` propagates, also leaving the destination as it
+            was and no temporary file behind.
+    """
+    dest = Path(path)
+    try:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise XingnongError(f"cannot write {dest}: {exc.strerror or exc}") from exc
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        write(tmp)
+        os.chmod(tmp, _FILE_MODE)  # mkstemp makes it readable by its owner only
+        _fsync_file(tmp)
+        os.replace(tmp, dest)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise XingnongError(f"cannot write {dest}: {exc.strerror or exc}") from exc
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return dest
 
 
 def _fsync_file(path: Path) -> None:

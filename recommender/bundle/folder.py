@@ -135,7 +135,7 @@ def save_bundle(
     # Serialise before touching the disk: the most common failure costs nothing.
     metadata_bytes = _to_json_bytes(label, full_metadata)
 
-    with atomic_folder(label, dest) as tmp:
+    with atomic_folder(label, dest, error=BundleError) as tmp:
         for name, booster in boosters.items():
             target = tmp / files["models"][name]
             try:

@@ -1,1 +1,8 @@
-"""data."""
+"""The data contract and everything that reads or names files: ingest, tables, periods, names.
+
+The public names are listed in ``__init__.pyi`` and imported on first use.
+"""
+
+import lazy_loader
+
+__getattr__, __dir__, __all__ = lazy_loader.attach_stub(__name__, __file__)

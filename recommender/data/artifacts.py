@@ -9,8 +9,7 @@ from typing import Any
 
 import pandas as pd
 
-FORECAST_FILE = "forecast.csv"
-METRICS_FILE = "metrics.json"
+from recommender.data.layout import FORECAST_FILE, METRICS_FILE
 
 
 @dataclass(frozen=True)

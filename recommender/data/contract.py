@@ -39,6 +39,7 @@ REGION_LEVELS: tuple[str, ...] = ("province", "city", "county")  # top to bottom
 PROVINCE, CITY, COUNTY = REGION_LEVELS
 REGION_COLUMNS: tuple[str, ...] = (REGION, "name_en", "name_zh", "level", "parent")
 REGION_OPTIONAL_COLUMNS: tuple[str, ...] = ("climate_zone",)
+OPTION = "option"  # the processing form a processing_options row describes
 PRODUCT_COLUMNS: tuple[str, ...] = (
     PRODUCT,
     "name_en",

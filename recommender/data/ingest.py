@@ -26,7 +26,13 @@ from recommender.data.parsing import (
 from recommender.data.periods import period_label
 from recommender.data.pii import check_key, customer_keys, pii_key_from_env
 from recommender.data.readers import canonical_headers, check_required, read_table
-from recommender.data.reference import code_lookup, validate_products, validate_regions
+from recommender.data.reference import (
+    code_lookup,
+    load_products,
+    load_regions,
+    validate_products,
+    validate_regions,
+)
 from recommender.data.schemas import SALES_SCHEMA
 
 _Words: TypeAlias = "str | pd.Series | Callable[[pd.Series], pd.Series]"
@@ -259,38 +265,6 @@ def _flag_duplicates(sales: pd.DataFrame, pending: pd.Series, flag: _Flag) -> No
         hit = pd.Series(False, index=sales.index)
         hit[rows.index] = repeated
         flag(hit, Reason.DUPLICATE, why)
-
-
-def load_regions(path: str | Path) -> pd.DataFrame:
-    """Read and validate a regions table (see :func:`recommender.data.reference.validate_regions`).
-
-    Args:
-        path: CSV or Parquet file.
-
-    Returns:
-        The validated regions table.
-
-    Raises:
-        DataError: Unreadable file or invalid table (naming the row and problem).
-    """
-    raw = read_table(path, required=c.REGION_COLUMNS, what=f"regions file {path}")
-    return validate_regions(raw, source=str(path))
-
-
-def load_products(path: str | Path) -> pd.DataFrame:
-    """Read and validate a products table (see :func:`~.reference.validate_products`).
-
-    Args:
-        path: CSV or Parquet file.
-
-    Returns:
-        The validated products table.
-
-    Raises:
-        DataError: Unreadable file or invalid table (naming the row and problem).
-    """
-    raw = read_table(path, required=c.PRODUCT_COLUMNS, what=f"products file {path}")
-    return validate_products(raw, source=str(path))
 
 
 def load_sales(

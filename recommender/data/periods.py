@@ -5,6 +5,11 @@ from __future__ import annotations
 import pandas as pd
 from pandas.tseries.frequencies import to_offset
 
+WEEKLY = "W-SUN"
+"""The week the tool counts in (Monday to Sunday, labelled by its Sunday): the default period."""
+WEEKS_PER_YEAR = 52
+"""Whole weeks in a year: the weekly season length and the span of "last year"."""
+
 
 def _is_start_anchored(freq: str) -> bool:
     """True when the alias labels a period by its first day (``MS``, ``QS``, ``YS``, ``D``)."""
@@ -113,7 +118,7 @@ def season_length(freq: str) -> int:
     """
     code = to_offset(validate_freq(freq)).name.split("-")[0].upper()
     if code.startswith("W"):
-        return 52
+        return WEEKS_PER_YEAR
     if code in {"M", "MS", "ME", "BM", "BMS", "SM", "SMS"}:
         return 12
     if code.startswith("Q"):

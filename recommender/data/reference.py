@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -18,11 +19,11 @@ from recommender.data.contract import (
     REGION_COLUMNS,
     REGION_LEVELS,
 )
+from recommender.data.fields import require_columns, short_value, table_error
 from recommender.data.parsing import as_text, clean_code, clean_text
+from recommender.data.readers import read_table
 from recommender.data.schemas import PRODUCTS_SCHEMA, REGIONS_SCHEMA
-from recommender.errors import DataError
 
-_MAX_PROBLEMS = 5
 _CODE_COLUMNS = {REGION, "parent", "level", PRODUCT, "category"}
 _UNIQUENESS = {"multiple_fields_uniqueness", "field_uniqueness"}
 _CHECK_TEXT = {
@@ -35,32 +36,6 @@ _SHELF_LIFE_CHECK = pa.Check(
     ignore_na=False,
     error="must be a whole number of days above 0",
 )
-
-
-def short_value(value: object, limit: int = 40) -> str:
-    """A cell value cut to ``limit`` characters for an error message."""
-    text = str(value)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def table_error(table: str, problems: list[str]) -> DataError:
-    """One error line naming the table and its first few problems."""
-    shown = "; ".join(problems[:_MAX_PROBLEMS])
-    more = len(problems) - _MAX_PROBLEMS
-    suffix = f"; and {more} more problem(s)" if more > 0 else ""
-    return DataError(f"{table} table: {shown}{suffix}")
-
-
-def require_columns(raw: pd.DataFrame, required: Sequence[str], table: str) -> None:
-    """Refuse a table that lacks a required column or has no rows."""
-    missing = [c for c in required if c not in raw.columns]
-    if missing:
-        found = ", ".join(map(str, raw.columns)) or "none"
-        raise DataError(
-            f"{table} table: missing column(s) {', '.join(missing)} (columns found: {found})"
-        )
-    if raw.empty:
-        raise DataError(f"{table} table has no rows")
 
 
 def _clean(raw: pd.DataFrame) -> pd.DataFrame:
@@ -257,3 +232,63 @@ def region_hierarchy(regions: pd.DataFrame) -> pd.DataFrame:
             current = parent[current]
         rows.append({REGION: code, **chain})
     return pd.DataFrame(rows, columns=[REGION, COUNTY, CITY, PROVINCE])
+
+
+def load_regions(path: str | Path) -> pd.DataFrame:
+    """Read and validate a regions table (see :func:`validate_regions`).
+
+    Args:
+        path: CSV or Parquet file.
+
+    Returns:
+        The validated regions table.
+
+    Raises:
+        DataError: Unreadable file or invalid table (naming the row and problem).
+    """
+    raw = read_table(path, required=REGION_COLUMNS, what=f"regions file {path}")
+    return validate_regions(raw, source=str(path))
+
+
+def load_products(path: str | Path) -> pd.DataFrame:
+    """Read and validate a products table (see :func:`validate_products`).
+
+    Args:
+        path: CSV or Parquet file.
+
+    Returns:
+        The validated products table.
+
+    Raises:
+        DataError: Unreadable file or invalid table (naming the row and problem).
+    """
+    raw = read_table(path, required=PRODUCT_COLUMNS, what=f"products file {path}")
+    return validate_products(raw, source=str(path))
+
+
+def counties_by_province(regions: pd.DataFrame, counties: Iterable[str]) -> dict[str, list[str]]:
+    """The given counties grouped by the province above them in the regions table.
+
+    Args:
+        regions: A validated regions table (``region``, ``level``, ``parent``).
+        counties: County codes.
+
+    Returns:
+        Province code -> its counties, sorted; counties without a province (unknown, or a
+        broken chain of parents) are grouped under ``""``.
+    """
+    parent = dict(zip(regions[REGION], regions["parent"], strict=True))
+    level = dict(zip(regions[REGION], regions["level"], strict=True))
+    groups: dict[str, list[str]] = {}
+    for county in sorted(counties):
+        node: str | None = county
+        seen: set[str] = set()
+        while node is not None and node in parent and level.get(node) != PROVINCE:
+            if node in seen:
+                break
+            seen.add(node)
+            above = parent[node]
+            node = above if isinstance(above, str) and above else None
+        province = node if node and level.get(node) == PROVINCE else ""
+        groups.setdefault(province, []).append(county)
+    return groups

@@ -8,28 +8,25 @@ table, the 1-based data row(s) and the problem(s). ``data/README.md`` documents 
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from recommender.data.parsing import as_text, clean_code, clean_text
-from recommender.data.readers import read_table
-from recommender.data.reference import require_columns, short_value, table_error
-
-#: Processing forms a product can be turned into (``fresh`` is the unprocessed baseline).
-OPTIONS: tuple[str, ...] = (
-    "fresh",
-    "graded_packed",
-    "dried",
-    "juice",
-    "puree",
-    "frozen",
-    "gift_box",
+from recommender.data.contract import DEFAULT_FORM
+from recommender.data.fields import (
+    Field,
+    codes_of,
+    parse_fields,
+    repeated_keys,
+    table_error,
+    table_name,
+    typed,
+    unknown_codes,
 )
-GI_STATUSES: tuple[str, ...] = ("none", "applied", "registered")
+from recommender.data.parsing import as_text, clean_code
+from recommender.data.readers import read_table
+from recommender.data.vocabulary import FORMS, GI_APPLIED, GI_NONE, GI_REGISTERED, GI_STATUSES
+
 SKILL_LEVELS: tuple[int, ...] = (1, 2, 3)
 
 PROCESSING_COLUMNS: tuple[str, ...] = (
@@ -64,136 +61,18 @@ BRAND_COLUMNS: tuple[str, ...] = (
     "source",
 )
 
-_TRUE = {"true", "1", "yes", "y"}
-_FALSE = {"false", "0", "no", "n"}
-
-
-@dataclass(frozen=True)
-class _Field:
-    """How one column is parsed: ``kind`` is code, text, float, int or bool."""
-
-    kind: str
-    required: bool = True
-    check: Callable[[float], bool] | None = None
-    rule: str = ""
-    choices: tuple[object, ...] | None = None
-
-
-def _table_name(table: str, source: str) -> str:
-    return f"{table} ({source})" if source != table else table
-
-
-def _parse_value(text: str, field: _Field) -> tuple[object, str | None]:
-    """One cell's typed value, or a problem (wording follows ``<column> '<value>' <problem>``)."""
-    if text == "":
-        return (None, "is blank") if field.required else (None, None)
-    value: object
-    if field.kind in ("code", "text"):
-        value = text
-    elif field.kind == "bool":
-        low = text.lower()
-        if low not in _TRUE | _FALSE:
-            return None, "is not true or false"
-        value = low in _TRUE
-    else:
-        try:
-            number = float(text)
-        except ValueError:
-            return None, "is not a number"
-        if not math.isfinite(number):
-            return None, "is not a finite number"
-        if field.kind == "int":
-            if number % 1 != 0:
-                return None, "is not a whole number"
-            number = int(number)
-        value = number
-    if field.choices is not None and value not in field.choices:
-        return None, f"is not one of {', '.join(map(str, field.choices))}"
-    if field.check is not None and not field.check(value):  # type: ignore[arg-type]
-        return None, field.rule
-    return value, None
-
-
-def _parse(
-    raw: pd.DataFrame, fields: dict[str, _Field], table: str
-) -> tuple[pd.DataFrame, list[tuple[int, str]]]:
-    """The table typed column by column, with each cell's problems as ``(position, text)``."""
-    require_columns(raw, list(fields), table)
-    raw = raw.reset_index(drop=True)
-    columns: dict[str, list[object]] = {}
-    problems: list[tuple[int, str]] = []
-    for column, field in fields.items():
-        text = as_text(raw[column])
-        cleaned = clean_code(text) if field.kind in ("code", "bool") else clean_text(text)
-        values = []
-        for position, (original, value_text) in enumerate(zip(text, cleaned, strict=True)):
-            value, problem = _parse_value(value_text, field)
-            if problem:
-                problems.append(
-                    (position, f"row {position + 1}: {column} {short_value(original)!r} {problem}")
-                )
-            values.append(value)
-        columns[column] = values
-    others = {c: clean_text(as_text(raw[c])) for c in raw.columns if c not in fields}
-    frame = pd.DataFrame({**columns, **others})
-    return frame, problems
-
-
-def _duplicates(frame: pd.DataFrame, key: Sequence[str]) -> list[tuple[int, str]]:
-    """Rows repeating an earlier row's key, naming the first."""
-    seen: dict[tuple[object, ...], int] = {}
-    problems = []
-    for position, values in enumerate(frame[list(key)].itertuples(index=False, name=None)):
-        if any(v is None for v in values):
-            continue
-        if values in seen:
-            shown = ", ".join(f"{k}={v}" for k, v in zip(key, values, strict=True))
-            problems.append(
-                (position, f"row {position + 1}: {shown} is repeated (same as row {seen[values]})")
-            )
-        else:
-            seen[values] = position + 1
-    return problems
-
-
-def _unknown_codes(
-    frame: pd.DataFrame, column: str, known: set[str] | None, what: str
-) -> list[tuple[int, str]]:
-    if known is None:
-        return []
-    return [
-        (position, f"row {position + 1}: {column} {short_value(code)!r} is not in the {what} table")
-        for position, code in enumerate(frame[column])
-        if code is not None and code not in known
-    ]
-
-
-def _codes(table: pd.DataFrame | None, column: str) -> set[str] | None:
-    if table is None:
-        return None
-    return set(clean_code(as_text(table[column])))
-
-
-def _typed(frame: pd.DataFrame, dtypes: dict[str, str]) -> pd.DataFrame:
-    for column, dtype in dtypes.items():
-        frame[column] = frame[column].astype(dtype)
-    return frame
-
-
 _PROCESSING_FIELDS = {
-    "product": _Field("code", required=False),
-    "category": _Field("code", required=False),
-    "option": _Field("code", choices=OPTIONS),
-    "yield_ratio": _Field(
-        "float", check=lambda v: 0 < v <= 1, rule="must be above 0 and at most 1"
-    ),
-    "processing_cost_per_kg": _Field("float", check=lambda v: v >= 0, rule="must be 0 or more"),
-    "capex": _Field("float", check=lambda v: v >= 0, rule="must be 0 or more"),
-    "shelf_life_days": _Field("int", check=lambda v: v > 0, rule="must be above 0"),
-    "skill_level": _Field("int", choices=SKILL_LEVELS),
-    "price_multiplier": _Field("float", check=lambda v: v > 0, rule="must be above 0"),
-    "cold_chain_required": _Field("bool"),
-    "source": _Field("text"),
+    "product": Field("code", required=False),
+    "category": Field("code", required=False),
+    "option": Field("code", choices=tuple(FORMS)),
+    "yield_ratio": Field("float", check=lambda v: 0 < v <= 1, rule="must be above 0 and at most 1"),
+    "processing_cost_per_kg": Field("float", check=lambda v: v >= 0, rule="must be 0 or more"),
+    "capex": Field("float", check=lambda v: v >= 0, rule="must be 0 or more"),
+    "shelf_life_days": Field("int", check=lambda v: v > 0, rule="must be above 0"),
+    "skill_level": Field("int", choices=SKILL_LEVELS),
+    "price_multiplier": Field("float", check=lambda v: v > 0, rule="must be above 0"),
+    "cold_chain_required": Field("bool"),
+    "source": Field("text"),
 }
 
 
@@ -204,11 +83,12 @@ def validate_processing_options(
 
     Rules: each row names exactly one of ``product`` (a product code) or ``category`` (applies
     to every product of the category without a row of its own for that option); ``option`` one
-    of :data:`OPTIONS`; ``0 < yield_ratio <= 1``; ``processing_cost_per_kg`` and ``capex``
-    ``>= 0``; ``shelf_life_days`` a whole number above 0; ``skill_level`` 1, 2 or 3;
-    ``price_multiplier > 0``; ``cold_chain_required`` true/false; ``source`` non-blank;
-    (product, category, option) unique; a ``fresh`` row has yield 1, cost 0, capex 0 and
-    multiplier 1. With ``products``: codes and categories must exist there and every product
+    of :data:`~recommender.data.vocabulary.FORMS`; ``0 < yield_ratio <= 1``;
+    ``processing_cost_per_kg`` and ``capex`` ``>= 0``; ``shelf_life_days`` a whole number
+    above 0; ``skill_level`` 1, 2 or 3; ``price_multiplier > 0``; ``cold_chain_required``
+    true/false; ``source`` non-blank; (product, category, option) unique; a ``fresh`` row has
+    yield 1, cost 0, capex 0 and multiplier 1. With ``products``: codes and categories must
+    exist there and every product
     must have a ``fresh`` option (its own or its category's).
 
     Args:
@@ -223,8 +103,8 @@ def validate_processing_options(
     Raises:
         DataError: Naming the table, the 1-based data row(s) and the problem(s).
     """
-    table = _table_name("processing_options", source)
-    frame, problems = _parse(raw, _PROCESSING_FIELDS, table)
+    table = table_name("processing_options", source)
+    frame, problems = parse_fields(raw, _PROCESSING_FIELDS, table)
     for position, (product, category) in enumerate(
         zip(frame["product"], frame["category"], strict=True)
     ):
@@ -239,7 +119,7 @@ def validate_processing_options(
             and row.capex in (None, 0)
             and row.price_multiplier in (None, 1)
         )
-        if row.option == "fresh" and not fresh_ok:
+        if row.option == DEFAULT_FORM and not fresh_ok:
             problems.append(
                 (
                     position,
@@ -247,15 +127,15 @@ def validate_processing_options(
                     "processing_cost_per_kg 0, capex 0 and price_multiplier 1",
                 )
             )
-    problems += _duplicates(frame, ("product", "option"))
-    problems += _duplicates(frame, ("category", "option"))
+    problems += repeated_keys(frame, ("product", "option"))
+    problems += repeated_keys(frame, ("category", "option"))
     if products is not None:
-        codes = _codes(products, "product")
-        categories = _codes(products, "category")
-        problems += _unknown_codes(frame, "product", codes, "products")
-        problems += _unknown_codes(frame, "category", categories, "products (category)")
-        fresh_products = set(frame.loc[frame["option"] == "fresh", "product"].dropna())
-        fresh_categories = set(frame.loc[frame["option"] == "fresh", "category"].dropna())
+        codes = codes_of(products, "product")
+        categories = codes_of(products, "category")
+        problems += unknown_codes(frame, "product", codes, "products")
+        problems += unknown_codes(frame, "category", categories, "products (category)")
+        fresh_products = set(frame.loc[frame["option"] == DEFAULT_FORM, "product"].dropna())
+        fresh_categories = set(frame.loc[frame["option"] == DEFAULT_FORM, "category"].dropna())
         lacking = [
             str(p)
             for p, c in zip(
@@ -269,7 +149,7 @@ def validate_processing_options(
             problems.append((len(frame), f"no fresh option for product(s) {', '.join(lacking)}"))
     if problems:
         raise table_error(table, [message for _, message in sorted(problems)])
-    return _typed(
+    return typed(
         frame,
         {
             "product": "object",
@@ -286,12 +166,12 @@ def validate_processing_options(
 
 
 _CROP_FIELDS = {
-    "product": _Field("code"),
-    "climate_zone": _Field("code"),
-    "yield_per_mu_kg": _Field("float", check=lambda v: v > 0, rule="must be above 0"),
-    "cost_per_mu_yuan": _Field("float", check=lambda v: v >= 0, rule="must be 0 or more"),
-    "months_to_first_harvest": _Field("int", check=lambda v: v > 0, rule="must be above 0"),
-    "source": _Field("text"),
+    "product": Field("code"),
+    "climate_zone": Field("code"),
+    "yield_per_mu_kg": Field("float", check=lambda v: v > 0, rule="must be above 0"),
+    "cost_per_mu_yuan": Field("float", check=lambda v: v >= 0, rule="must be 0 or more"),
+    "months_to_first_harvest": Field("int", check=lambda v: v > 0, rule="must be above 0"),
+    "source": Field("text"),
 }
 
 
@@ -321,17 +201,17 @@ def validate_crop_economics(
     Raises:
         DataError: Naming the table, the 1-based data row(s) and the problem(s).
     """
-    table = _table_name("crop_economics", source)
-    frame, problems = _parse(raw, _CROP_FIELDS, table)
-    problems += _duplicates(frame, ("product", "climate_zone"))
-    problems += _unknown_codes(frame, "product", _codes(products, "product"), "products")
+    table = table_name("crop_economics", source)
+    frame, problems = parse_fields(raw, _CROP_FIELDS, table)
+    problems += repeated_keys(frame, ("product", "climate_zone"))
+    problems += unknown_codes(frame, "product", codes_of(products, "product"), "products")
     zones = None
     if regions is not None and "climate_zone" in regions.columns:
         zones = {z for z in clean_code(as_text(regions["climate_zone"])) if z}
-    problems += _unknown_codes(frame, "climate_zone", zones, "regions (climate_zone)")
+    problems += unknown_codes(frame, "climate_zone", zones, "regions (climate_zone)")
     if problems:
         raise table_error(table, [message for _, message in sorted(problems)])
-    return _typed(
+    return typed(
         frame,
         {
             "yield_per_mu_kg": "float64",
@@ -342,14 +222,14 @@ def validate_crop_economics(
 
 
 _BRAND_FIELDS = {
-    "region": _Field("code"),
-    "product": _Field("code"),
-    "gi_status": _Field("code", choices=GI_STATUSES),
-    "gi_name_zh": _Field("text", required=False),
-    "gi_name_en": _Field("text", required=False),
-    "production_tonnes": _Field("float", check=lambda v: v > 0, rule="must be above 0"),
-    "n_sellers": _Field("int", check=lambda v: v >= 0, rule="must be 0 or more"),
-    "source": _Field("text"),
+    "region": Field("code"),
+    "product": Field("code"),
+    "gi_status": Field("code", choices=tuple(GI_STATUSES)),
+    "gi_name_zh": Field("text", required=False),
+    "gi_name_en": Field("text", required=False),
+    "production_tonnes": Field("float", check=lambda v: v > 0, rule="must be above 0"),
+    "n_sellers": Field("int", check=lambda v: v >= 0, rule="must be 0 or more"),
+    "source": Field("text"),
 }
 
 
@@ -381,35 +261,35 @@ def validate_brand_signals(
     Raises:
         DataError: Naming the table, the 1-based data row(s) and the problem(s).
     """
-    table = _table_name("brand_signals", source)
-    frame, problems = _parse(raw, _BRAND_FIELDS, table)
+    table = table_name("brand_signals", source)
+    frame, problems = parse_fields(raw, _BRAND_FIELDS, table)
     for position, (status, zh, en) in enumerate(
         zip(frame["gi_status"], frame["gi_name_zh"], frame["gi_name_en"], strict=True)
     ):
         named = zh is not None and en is not None
         blank = zh is None and en is None
-        if status == "none" and not blank:
+        if status == GI_NONE and not blank:
             problems.append(
                 (position, f"row {position + 1}: gi_status none but a GI name is given")
             )
-        elif status in ("applied", "registered") and not named:
+        elif status in (GI_APPLIED, GI_REGISTERED) and not named:
             problems.append(
                 (
                     position,
                     f"row {position + 1}: gi_status {status} needs gi_name_zh and gi_name_en",
                 )
             )
-    problems += _duplicates(frame, ("region", "product"))
-    problems += _unknown_codes(frame, "product", _codes(products, "product"), "products")
+    problems += repeated_keys(frame, ("region", "product"))
+    problems += unknown_codes(frame, "product", codes_of(products, "product"), "products")
     counties = None
     if regions is not None:
         levels = clean_code(as_text(regions["level"])) if "level" in regions.columns else None
         codes = clean_code(as_text(regions["region"]))
         counties = set(codes[levels == "county"]) if levels is not None else set(codes)
-    problems += _unknown_codes(frame, "region", counties, "regions (county)")
+    problems += unknown_codes(frame, "region", counties, "regions (county)")
     if problems:
         raise table_error(table, [message for _, message in sorted(problems)])
-    return _typed(
+    return typed(
         frame, {"gi_name_zh": "object", "production_tonnes": "float64", "n_sellers": "int64"}
     )
 

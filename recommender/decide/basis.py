@@ -14,44 +14,14 @@ import numpy as np
 import pandas as pd
 
 from recommender.data.contract import DATE, FORM, PRODUCT, QUANTITY, REGION
+from recommender.data.periods import WEEKS_PER_YEAR
 from recommender.decide.brand import score_brands
+from recommender.decide.evidence import Evidence
 from recommender.decide.grow import price_trends
 from recommender.decide.listing import channel_form_shares
 from recommender.decide.pricing import fresh_price, learn_form_multipliers, options_for
 from recommender.decide.profile import CoopProfile
 from recommender.errors import DataError
-
-_YEAR = 52
-
-
-@dataclass(frozen=True)
-class Evidence:
-    """Everything the recommendations are computed from (read by the caller).
-
-    Attributes:
-        sales: Accepted sales rows.
-        regions: Regions table.
-        products: Products table.
-        options: Processing options table.
-        crops: Crop economics table.
-        signals: Brand signals table.
-        forecast: Served weekly forecast (``region, product, date, forecast, lo, hi``).
-        profile: The cooperative's profile (its region gets it; others get a default).
-        data_digest: Identity of the training data behind the forecast.
-        multipliers: Form price multipliers trained by ``xingnong train processing`` (learned
-            on the spot from the sales when absent).
-    """
-
-    sales: pd.DataFrame
-    regions: pd.DataFrame
-    products: pd.DataFrame
-    options: pd.DataFrame
-    crops: pd.DataFrame
-    signals: pd.DataFrame
-    forecast: pd.DataFrame
-    profile: CoopProfile | None = None
-    data_digest: str = ""
-    multipliers: pd.DataFrame | None = None
 
 
 def profile_for(region: str, sales: pd.DataFrame, base: CoopProfile | None) -> CoopProfile:
@@ -71,7 +41,11 @@ def profile_for(region: str, sales: pd.DataFrame, base: CoopProfile | None) -> C
     if base is not None and base.region == region:
         return base
     mine = sales[sales[REGION] == region]
-    recent = mine[mine[DATE] > mine[DATE].max() - pd.Timedelta(weeks=_YEAR)] if len(mine) else mine
+    recent = (
+        mine[mine[DATE] > mine[DATE].max() - pd.Timedelta(weeks=WEEKS_PER_YEAR)]
+        if len(mine)
+        else mine
+    )
     volume = recent.groupby(PRODUCT)[QUANTITY].sum()
     volumes = {str(p): float(v) for p, v in volume.items() if v > 0}
     if base is not None:
@@ -98,8 +72,8 @@ def demand_by_form(forecast: pd.DataFrame, sales: pd.DataFrame) -> pd.DataFrame:
     """
     weeks = forecast.groupby([REGION, PRODUCT])[DATE].nunique().rename("weeks")
     total = forecast.groupby([REGION, PRODUCT])[["forecast", "lo", "hi"]].sum()
-    yearly = total.mul(_YEAR / weeks, axis=0)
-    recent = sales[sales[DATE] > sales[DATE].max() - pd.Timedelta(weeks=_YEAR)]
+    yearly = total.mul(WEEKS_PER_YEAR / weeks, axis=0)
+    recent = sales[sales[DATE] > sales[DATE].max() - pd.Timedelta(weeks=WEEKS_PER_YEAR)]
     by_form = recent.groupby([REGION, PRODUCT, FORM])[QUANTITY].sum()
     share = (by_form / by_form.groupby(level=[0, 1]).transform("sum")).rename("share")
     out = share.reset_index().join(yearly, on=[REGION, PRODUCT]).dropna(subset=["forecast"])
@@ -119,8 +93,8 @@ def demand_growth(forecast: pd.DataFrame, sales: pd.DataFrame) -> pd.DataFrame:
         ``region, product, demand_growth`` (e.g. 0.12 = 12 % more than last year).
     """
     ahead = forecast.groupby([REGION, PRODUCT])["forecast"].sum()
-    start = forecast[DATE].min() - pd.Timedelta(weeks=_YEAR)
-    end = forecast[DATE].max() - pd.Timedelta(weeks=_YEAR)
+    start = forecast[DATE].min() - pd.Timedelta(weeks=WEEKS_PER_YEAR)
+    end = forecast[DATE].max() - pd.Timedelta(weeks=WEEKS_PER_YEAR)
     window = sales[(sales[DATE] > start - pd.Timedelta(days=7)) & (sales[DATE] <= end)]
     before = window.groupby([REGION, PRODUCT])[QUANTITY].sum()
     growth = (ahead / before.reindex(ahead.index)).sub(1.0)

@@ -7,9 +7,21 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from recommender.data import vocabulary
 from recommender.data.contract import DATE, FORM, PRICE, PRODUCT, QUANTITY, REGION
+from recommender.data.periods import WEEKLY
+from recommender.data.vocabulary import (
+    APPLY_FOR_GI,
+    BRAND_ACTIONS,
+    BUILD_BRAND_ON_GI,
+    GI_APPLIED,
+    GI_NONE,
+    GI_REGISTERED,
+    NOT_YET,
+    PROTECT_GI_PREMIUM,
+)
 
-ACTIONS: tuple[str, ...] = ("apply_for_gi", "build_brand_on_gi", "protect_gi_premium", "not_yet")
+ACTIONS: tuple[str, ...] = tuple(BRAND_ACTIONS)
 OUTPUT_COLUMNS: tuple[str, ...] = (
     REGION,
     PRODUCT,
@@ -30,7 +42,6 @@ OUTPUT_COLUMNS: tuple[str, ...] = (
     "reason_zh",
 )
 _KEY = [REGION, PRODUCT]
-_REGISTERED = "registered"
 
 
 @dataclass(frozen=True)
@@ -121,7 +132,7 @@ def _price_premium(priced: pd.DataFrame) -> pd.Series:
 def _gi_premium(priced: pd.DataFrame, status: pd.DataFrame) -> pd.Series:
     """Per product: price of GI-registered regions' sales over non-GI regions' sales, - 1."""
     rows = priced.merge(status[[*_KEY, "gi_status"]], on=_KEY, how="left")
-    rows["gi"] = rows["gi_status"].eq(_REGISTERED)
+    rows["gi"] = rows["gi_status"].eq(GI_REGISTERED)
     sums = rows.groupby([PRODUCT, "gi"])[["value", QUANTITY]].sum()
     price = _ratio(sums["value"], sums[QUANTITY]).unstack("gi").reindex(columns=[True, False])
     return (price[True] / price[False] - 1).rename("premium_gi_vs_lookalike")
@@ -129,7 +140,7 @@ def _gi_premium(priced: pd.DataFrame, status: pd.DataFrame) -> pd.Series:
 
 def _dispersion(priced: pd.DataFrame) -> pd.Series:
     """Mean over weeks of the coefficient of variation of regional prices (0 if one region)."""
-    week = priced[DATE].dt.to_period("W-SUN").rename("week")
+    week = priced[DATE].dt.to_period(WEEKLY).rename("week")
     sums = priced.groupby([priced[PRODUCT], week, priced[REGION]])[["value", QUANTITY]].sum()
     weekly = _ratio(sums["value"], sums[QUANTITY]).groupby(level=[PRODUCT, "week"])
     cv = (weekly.std(ddof=0) / weekly.mean()).where(weekly.count() >= 2)
@@ -141,7 +152,7 @@ def _signals(signals: pd.DataFrame, keys: pd.DataFrame) -> pd.DataFrame:
     cols = [*_KEY, "gi_status", "gi_name_zh", "gi_name_en", "n_sellers"]
     out = keys.merge(signals[cols].drop_duplicates(_KEY), on=_KEY, how="left", indicator=True)
     out["has_signal"] = out.pop("_merge").eq("both")
-    out["gi_status"] = out["gi_status"].fillna("none").astype(str).str.strip().str.lower()
+    out["gi_status"] = out["gi_status"].fillna(GI_NONE).astype(str).str.strip().str.lower()
     for col in ("gi_name_zh", "gi_name_en"):
         out[col] = out[col].fillna("").astype(str)
     out["n_sellers"] = pd.to_numeric(out["n_sellers"], errors="coerce").astype("Int64")
@@ -172,14 +183,12 @@ def _score(df: pd.DataFrame, w: BrandWeights) -> pd.Series:
 
 def _action(row: pd.Series, w: BrandWeights) -> str:
     """The action rule of :class:`BrandWeights` for one row."""
-    if row["gi_status"] == _REGISTERED:
-        return (
-            "build_brand_on_gi" if row["price_premium"] < w.small_premium else "protect_gi_premium"
-        )
+    if row["gi_status"] == GI_REGISTERED:
+        return BUILD_BRAND_ON_GI if row["price_premium"] < w.small_premium else PROTECT_GI_PREMIUM
     specialist = row["location_quotient"] >= w.min_lq
     if specialist and (row["supplier_regions"] <= w.few_suppliers or row["price_premium"] > 0):
-        return "apply_for_gi"
-    return "not_yet"
+        return APPLY_FOR_GI
+    return NOT_YET
 
 
 def _notes(row: pd.Series) -> tuple[str, str]:
@@ -213,18 +222,18 @@ def _reasons(row: pd.Series, w: BrandWeights) -> tuple[str, str]:
     gi_en, gi_zh = row["gi_name_en"] or p_en, row["gi_name_zh"] or p_zh
     regions_en = f"{n} supplying region" + ("" if n == 1 else "s")
     match row["action"]:
-        case "build_brand_on_gi":
+        case vocabulary.BUILD_BRAND_ON_GI:
             en = f"{share_en} under the registered GI {gi_en}, but earns only {prem_en}"
             zh = f"{share_zh}，已有地理标志“{gi_zh}”，但{prem_zh}"
             tail_en, tail_zh = "build a brand on the GI", "建议依托地理标志打造品牌"
-        case "protect_gi_premium":
+        case vocabulary.PROTECT_GI_PREMIUM:
             en = f"{share_en} under the registered GI {gi_en} and earns {prem_en}"
             zh = f"{share_zh}，已有地理标志“{gi_zh}”，{prem_zh}"
             tail_en, tail_zh = "protect the premium against counterfeits", "建议保护溢价、打击假冒"
-        case "apply_for_gi":
+        case vocabulary.APPLY_FOR_GI:
             en = f"{share_en} among {regions_en} and earns {prem_en}"
             zh = f"{share_zh}（共{n}个产区供应），{prem_zh}"
-            if row["gi_status"] == "applied":
+            if row["gi_status"] == GI_APPLIED:
                 tail_en, tail_zh = (
                     "its GI application is pending: see it through",
                     "地理标志申请待批：建议跟进",

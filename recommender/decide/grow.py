@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 
 from recommender.data.contract import DATE, DEFAULT_FORM, FORM, PRICE, PRODUCT, QUANTITY, REGION
+from recommender.data.periods import WEEKLY, WEEKS_PER_YEAR
 
-RECENT_WEEKS = 52
 TREND_DAMPING = 0.7
 """Per year, the share of the price trend that carries on (damped trend, as in damped ETS)."""
 TREND_CLIP = 0.5
@@ -48,7 +48,7 @@ def _weekly_prices(sales: pd.DataFrame) -> pd.DataFrame:
     has_fresh = df.groupby(PRODUCT)[FORM].transform(lambda f: (f == DEFAULT_FORM).any())
     df = df[~has_fresh | (df[FORM] == DEFAULT_FORM)]
     df = df.assign(
-        week=pd.to_datetime(df[DATE]).dt.to_period("W-SUN").dt.end_time.dt.normalize(),
+        week=pd.to_datetime(df[DATE]).dt.to_period(WEEKLY).dt.end_time.dt.normalize(),
         _value=df[QUANTITY] * df[PRICE],
     )
     g = df.groupby([PRODUCT, "week"], as_index=False)[["_value", QUANTITY]].sum()
@@ -57,7 +57,7 @@ def _weekly_prices(sales: pd.DataFrame) -> pd.DataFrame:
 
 def _trend_row(part: pd.DataFrame) -> pd.Series:
     """Current price, yearly log-linear trend and CV of one product's weekly prices."""
-    recent = part[part["week"] > part["week"].max() - pd.Timedelta(weeks=RECENT_WEEKS)]
+    recent = part[part["week"] > part["week"].max() - pd.Timedelta(weeks=WEEKS_PER_YEAR)]
     current = recent["_value"].sum() / recent[QUANTITY].sum()
     years = (part["week"] - part["week"].min()).dt.days.to_numpy() / 365.25
     logs = np.log(part["price"].to_numpy())

@@ -19,12 +19,10 @@ from recommender.data.contract import (
     QUANTITY,
     REGION,
 )
-from recommender.data.periods import period_label
-from recommender.decide.processing import VERB_ZH
+from recommender.data.periods import WEEKLY, WEEKS_PER_YEAR, period_label
+from recommender.data.vocabulary import FORMS, name_of
 from recommender.decide.spoilage import spoilage_share
-from recommender.present.labels import value_label
 
-RECENT_WEEKS = 52
 Z80 = 1.2816
 """Standard-normal quantile of 0.9: an 80 % interval spans ``± Z80`` standard deviations."""
 HOLDING_COST_SHARE = 0.01
@@ -61,7 +59,7 @@ def _normalise(df: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     return df[total > 0].assign(share=df["volume"] / total)
 
 
-def channel_form_shares(sales: pd.DataFrame, freq: str = "W-SUN") -> pd.DataFrame:
+def channel_form_shares(sales: pd.DataFrame, freq: str = WEEKLY) -> pd.DataFrame:
     """Recent volume share of each (channel, form) per (region, product), festival vs normal.
 
     The window is the last 52 weeks up to each (region, product)'s latest sale. A period is a
@@ -83,7 +81,7 @@ def channel_form_shares(sales: pd.DataFrame, freq: str = "W-SUN") -> pd.DataFram
     df[DATE] = pd.to_datetime(df[DATE])
     df[QUANTITY] = pd.to_numeric(df[QUANTITY], errors="coerce").fillna(0.0)
     last = df.groupby([REGION, PRODUCT])[DATE].transform("max")
-    df = df[df[DATE] > last - pd.Timedelta(weeks=RECENT_WEEKS)]
+    df = df[df[DATE] > last - pd.Timedelta(weeks=WEEKS_PER_YEAR)]
     if df.empty:
         return pd.DataFrame(columns=list(SHARE_COLUMNS))
     periods = pd.Series(period_label(df[DATE], freq), index=df.index)
@@ -129,7 +127,7 @@ def critical_ratio(cu: Any, co: Any) -> Any:
 
 def _festival_names(labels: pd.Series) -> list[str]:
     """``name_en / name_zh`` of the festivals in each week (``; ``-joined), else empty."""
-    feats = calendar_features(pd.DatetimeIndex(labels), "W-SUN")
+    feats = calendar_features(pd.DatetimeIndex(labels), WEEKLY)
     return [
         "; ".join(f"{f.name_en} / {f.name_zh}" for f in FESTIVALS if feats[f"fest_{f.key}"].iloc[i])
         for i in range(len(feats))
@@ -140,7 +138,7 @@ def _split(
     fc: pd.DataFrame, shares: pd.DataFrame, names: dict[str, tuple[str, str]], region: str
 ) -> pd.DataFrame:
     """Each week's forecast split across (channel, form) by the matching shares."""
-    fc = fc.assign(_fest=_festival_weeks(fc["week"], "W-SUN"))
+    fc = fc.assign(_fest=_festival_weeks(fc["week"], WEEKLY))
     sh = shares[shares[REGION] == region].rename(columns={"festival": "_fest"})
     df = fc.merge(sh[[PRODUCT, "_fest", CHANNEL, FORM, "share"]], on=[PRODUCT, "_fest"], how="left")
     none = df["share"].isna()
@@ -169,7 +167,7 @@ def _name(info: pd.DataFrame, product: str, column: str) -> str:
 
 def _reasons(r: pd.Series) -> tuple[str, str]:
     """One sentence with the numbers, in English and Chinese."""
-    what = f"{r['name'].lower()} ({value_label(r[FORM], 'en')}) on {value_label(r[CHANNEL], 'en')}"
+    what = f"{r['name'].lower()} ({name_of(r[FORM], 'en')}) on {name_of(r[CHANNEL], 'en')}"
     span = f"forecast {r['forecast_kg']:,.0f} kg, 80 % range {r['lo_kg']:,.0f}-{r['hi_kg']:,.0f} kg"
     span_zh = f"预测{r['forecast_kg']:,.0f}公斤，80%区间{r['lo_kg']:,.0f}-{r['hi_kg']:,.0f}公斤"
     if np.isfinite(r["cu"]):
@@ -190,8 +188,8 @@ def _reasons(r: pd.Series) -> tuple[str, str]:
         f"so stock to the {r['critical_ratio']:.0%} level"
     )
     zh = (
-        f"{week}这一周在{value_label(r[CHANNEL], 'zh')}上架{r['name_zh']}"
-        f"（{VERB_ZH.get(r[FORM], r[FORM])}）"
+        f"{week}这一周在{name_of(r[CHANNEL], 'zh')}上架{r['name_zh']}"
+        f"（{FORMS[r[FORM]].verb_zh if r[FORM] in FORMS else r[FORM]}）"
         f"{r['quantity_kg']:,.0f}公斤"
         f"（{span_zh}）：{why_zh}，按{r['critical_ratio']:.0%}服务水平备货"
     )

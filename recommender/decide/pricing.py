@@ -9,16 +9,16 @@ from recommender.data.contract import (
     DATE,
     DEFAULT_FORM,
     FORM,
+    OPTION,
     PRICE,
     PRODUCT,
     QUANTITY,
     REGION,
 )
+from recommender.data.periods import WEEKLY, WEEKS_PER_YEAR
+from recommender.data.vocabulary import PRICE_MATCHED, PRICE_PRIOR
 
-OPTION = "option"
 CATEGORY = "category"
-LEARNED, PRIOR = "learned", "prior"
-RECENT_WEEKS = 52
 MULTIPLIER_COLUMNS = (PRODUCT, OPTION, "price_multiplier", "source", "n_rows", "n_fresh_rows")
 FRESH_PRICE_COLUMNS = (REGION, PRODUCT, "price_per_kg", "basis")
 
@@ -34,7 +34,7 @@ def _priced_sales(sales: pd.DataFrame) -> pd.DataFrame:
     keep = np.isfinite(out[PRICE]) & (out[PRICE] > 0) & np.isfinite(out[QUANTITY])
     out = out[keep & (out[QUANTITY] > 0)]
     out[DATE] = pd.to_datetime(out[DATE])
-    out["week"] = out[DATE].dt.to_period("W-SUN").dt.start_time
+    out["week"] = out[DATE].dt.to_period(WEEKLY).dt.start_time
     return out
 
 
@@ -51,7 +51,7 @@ def _weighted_price(df: pd.DataFrame, keys: list[str], name: str) -> pd.DataFram
 def fresh_price(
     sales: pd.DataFrame,
     *,
-    weeks: int = RECENT_WEEKS,
+    weeks: int = WEEKS_PER_YEAR,
     implied_from: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Recent quantity-weighted fresh price per region and product, with fallbacks.
@@ -161,7 +161,7 @@ def learn_form_multipliers(
     out[["n_rows", "n_fresh_rows"]] = out[["n_rows", "n_fresh_rows"]].fillna(0).astype(int)
     use = (out["n_rows"] >= min_rows) & (out["n_fresh_rows"] >= min_rows) & out["learned"].notna()
     out["price_multiplier"] = np.where(use, out["learned"], out["price_multiplier"]).astype(float)
-    out["source"] = np.where(use, LEARNED, PRIOR)
+    out["source"] = np.where(use, PRICE_MATCHED, PRICE_PRIOR)
     out = out.sort_values([PRODUCT, OPTION]).reset_index(drop=True)
     return out[list(MULTIPLIER_COLUMNS)]
 

@@ -8,8 +8,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from recommender.data.contract import DEFAULT_FORM, FORM, PRODUCT, REGION
-from recommender.decide.pricing import OPTION, PRIOR
+from recommender.data.contract import DEFAULT_FORM, FORM, OPTION, PRODUCT, REGION
+from recommender.data.vocabulary import FORMS, PRICE_PRIOR
 from recommender.decide.spoilage import spoilage_share
 
 CAPEX_LIFE_YEARS = 5.0
@@ -17,32 +17,6 @@ CAPEX_LIFE_YEARS = 5.0
 UNKNOWN_DEMAND_RISK = 1.0
 """Risk used in the score when no demand forecast caps the form (unknown market)."""
 
-VERB = {
-    "fresh": "Selling",
-    "graded_packed": "Grading and packing",
-    "dried": "Drying",
-    "juice": "Juicing",
-    "puree": "Making purée from",
-    "frozen": "Freezing",
-    "gift_box": "Gift-boxing",
-}
-KIT = {
-    "graded_packed": "grading line",
-    "dried": "dryer",
-    "juice": "juicing line",
-    "puree": "purée line",
-    "frozen": "freezer",
-    "gift_box": "gift-box set-up",
-}
-VERB_ZH = {
-    "fresh": "鲜销",
-    "graded_packed": "分级包装",
-    "dried": "烘干",
-    "juice": "榨汁",
-    "puree": "制浆",
-    "frozen": "冷冻",
-    "gift_box": "礼盒装",
-}
 COLUMNS = (
     REGION,
     PRODUCT,
@@ -106,7 +80,7 @@ def _frame(
     df = df.merge(mult, on=[PRODUCT, OPTION], how="left")
     fallback = np.where(df[OPTION] == DEFAULT_FORM, 1.0, df.get("price_multiplier", np.nan))
     df["price_multiplier"] = df["_learned"].fillna(pd.Series(fallback, index=df.index))
-    df["multiplier_source"] = df["multiplier_source"].fillna(PRIOR)
+    df["multiplier_source"] = df["multiplier_source"].fillna(PRICE_PRIOR)
     df["raw_volume_kg"] = df[PRODUCT].map(volume)
     df[REGION] = profile.region
     return df.dropna(subset=["price_multiplier"]).reset_index(drop=True)
@@ -166,6 +140,13 @@ def _blockers(r: pd.Series, profile: Any) -> tuple[list[str], list[str]]:
     return en, zh
 
 
+def _verb(form: str, *, zh: bool = False) -> str:
+    """How a sentence says processing into ``form`` (a code without a name is spelled out)."""
+    if form in FORMS:
+        return FORMS[form].verb_zh if zh else FORMS[form].verb_en
+    return form if zh else form.replace("_", " ").capitalize()
+
+
 def _reasons(r: pd.Series, profile: Any) -> tuple[str, str]:
     """One plain sentence with the numbers, in English and Chinese."""
     opt = r[OPTION]
@@ -173,7 +154,7 @@ def _reasons(r: pd.Series, profile: Any) -> tuple[str, str]:
     name_zh = str(_text(r, "name_zh"))
     src, src_zh = (
         ("learned from sales", "来自销售数据")
-        if r["multiplier_source"] != PRIOR
+        if r["multiplier_source"] != PRICE_PRIOR
         else ("prior estimate", "参考值")
     )
     if opt == DEFAULT_FORM:
@@ -187,12 +168,12 @@ def _reasons(r: pd.Series, profile: Any) -> tuple[str, str]:
     up = r["uplift_per_kg_raw"]
     more, more_zh = ("more", "多赚") if up >= 0 else ("less", "少赚")
     head = (
-        f"{VERB.get(opt, opt.replace('_', ' ').capitalize())} {name} earns "
+        f"{_verb(opt)} {name} earns "
         f"{_money(abs(up))} {more} per kg than selling fresh (yield {r['yield_ratio']:g}, "
         f"price ×{r['price_multiplier']:.1f} {src})"
     )
     head_zh = (
-        f"{name_zh}{VERB_ZH.get(opt, opt)}后每公斤原料比鲜销{more_zh}{_money(abs(up))}"
+        f"{name_zh}{_verb(opt, zh=True)}后每公斤原料比鲜销{more_zh}{_money(abs(up))}"
         f"（出成率{r['yield_ratio']:g}，价格为鲜品的{r['price_multiplier']:.1f}倍，{src_zh}）"
     )
     if np.isinf(r["demand_cap_kg_raw"]):
@@ -205,7 +186,7 @@ def _reasons(r: pd.Series, profile: Any) -> tuple[str, str]:
         cap_zh = f"（受年需求{_tonnes(r['forecast'], True)}限制）"
     else:
         cap, cap_zh = "", ""
-    kit = KIT.get(opt, "equipment")
+    kit = FORMS[opt].kit_en if opt in FORMS else "equipment"
     if up <= 0 or r["annual_uplift"] <= 0:
         tail, tail_zh = "; not worth doing at these prices", "；按当前价格不值得做"
     else:

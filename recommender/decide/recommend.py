@@ -12,13 +12,10 @@ import pandas as pd
 
 from recommender.data.contract import REGION
 from recommender.decide.basis import (
-    Evidence,
     RegionBasis,
-    demand_by_form,
-    demand_growth,
     prepare,
-    profile_for,
 )
+from recommender.decide.evidence import Evidence
 from recommender.decide.grow import rank_crops
 from recommender.decide.listing import listing_plan
 from recommender.decide.processing import score_options
@@ -27,20 +24,17 @@ from recommender.decide.profile import CoopProfile
 __all__ = [
     "ITEM_FIELDS",
     "KINDS",
+    "PLAN_WEEKS",
     "SCHEMA_VERSION",
-    "Evidence",
-    "RegionBasis",
     "advise",
     "as_table",
-    "demand_by_form",
-    "demand_growth",
-    "prepare",
-    "profile_for",
     "recommend",
 ]
 
 SCHEMA_VERSION = 1
 KINDS = ("grow", "process", "brand", "list")
+PLAN_WEEKS = 8
+"""Weeks of listing plan a recommendation gives unless asked for another number."""
 ITEM_FIELDS: dict[str, tuple[str, ...]] = {
     "grow": (
         "product",
@@ -98,7 +92,7 @@ def advise(
     cost_factor: float = 1.0,
     capex_factor: float = 1.0,
     profile: CoopProfile | None = None,
-    weeks: int = 8,
+    weeks: int = PLAN_WEEKS,
     top: int = 5,
     kinds: Sequence[str] = KINDS,
 ) -> dict[str, Any]:
@@ -162,7 +156,9 @@ def advise(
     return doc
 
 
-def recommend(evidence: Evidence, region: str, *, weeks: int = 8, top: int = 5) -> dict[str, Any]:
+def recommend(
+    evidence: Evidence, region: str, *, weeks: int = PLAN_WEEKS, top: int = 5
+) -> dict[str, Any]:
     """All four recommendation lists for one region.
 
     Args:

@@ -16,15 +16,15 @@ from recommender.data.contract import (
     DEFAULT_CHANNEL,
     DEFAULT_FORM,
     FORM,
+    OPTION,
     PRICE,
     PRODUCT,
     QUANTITY,
     REGION,
 )
-from recommender.decide.pricing import OPTION
+from recommender.data.periods import WEEKLY
+from recommender.data.vocabulary import GI_REGISTERED, PRICE_MODEL
 
-MODEL = "model"
-GI_REGISTERED = "registered"
 MULTIPLIER_COLUMNS = (PRODUCT, OPTION, "price_multiplier", "n_rows", "source")
 ELASTICITY_COLUMNS = (PRODUCT, FORM, "elasticity", "n_weeks")
 _CATEGORICAL = ("_pf", REGION, CHANNEL, "_month")
@@ -138,7 +138,7 @@ class PriceResponse(BaseEstimator):
             fresh = (product, DEFAULT_FORM)
             if n < min_rows or int(self.pf_rows_.get(fresh, 0)) < min_rows:
                 continue
-            out.append((product, form, float(np.exp(beta - self.pf_coef_[fresh])), n, MODEL))
+            out.append((product, form, float(np.exp(beta - self.pf_coef_[fresh])), n, PRICE_MODEL))
         table = pd.DataFrame(out, columns=list(MULTIPLIER_COLUMNS))
         return table.sort_values([PRODUCT, OPTION]).reset_index(drop=True)
 
@@ -157,7 +157,7 @@ def fit_price_response(
 def _weekly(rows: pd.DataFrame) -> pd.DataFrame:
     """Weekly quantity and quantity-weighted price per region, product and form."""
     tmp = rows.assign(
-        week=rows[DATE].dt.to_period("W-SUN").dt.start_time, _value=rows[QUANTITY] * rows[PRICE]
+        week=rows[DATE].dt.to_period(WEEKLY).dt.start_time, _value=rows[QUANTITY] * rows[PRICE]
     )
     keys = [REGION, PRODUCT, FORM, "week"]
     g = tmp.groupby(keys, as_index=False).agg(q=(QUANTITY, "sum"), value=("_value", "sum"))

@@ -11,9 +11,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from recommender.decide.basis import Evidence, RegionBasis, profile_for
+from recommender.decide.basis import RegionBasis, profile_for
+from recommender.decide.evidence import Evidence
 from recommender.decide.profile import CoopProfile
-from recommender.decide.recommend import KINDS, advise
+from recommender.decide.recommend import KINDS, PLAN_WEEKS, advise
 
 
 @dataclass(frozen=True)
@@ -106,7 +107,7 @@ def advise_whatif(
     basis: RegionBasis,
     whatif: WhatIf,
     *,
-    weeks: int = 8,
+    weeks: int = PLAN_WEEKS,
     top: int = 5,
     kinds: Sequence[str] = KINDS,
 ) -> dict[str, Any]:

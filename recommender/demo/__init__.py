@@ -1,1 +1,8 @@
-"""demo."""
+"""The demo world: real counties and products with simulated sales (for demos and tests).
+
+The public names are listed in ``__init__.pyi`` and imported on first use.
+"""
+
+import lazy_loader
+
+__getattr__, __dir__, __all__ = lazy_loader.attach_stub(__name__, __file__)

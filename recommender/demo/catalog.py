@@ -7,9 +7,21 @@ from typing import NamedTuple
 
 import pandas as pd
 
-PROVINCE, CITY, COUNTY = "province", "city", "county"
-REGION_COLUMNS = ("region", "name_en", "name_zh", "level", "parent", "climate_zone")
-PRODUCT_COLUMNS = ("product", "name_en", "name_zh", "category", "shelf_life_days", "unit")
+from recommender.data.contract import (
+    CITY,
+    COUNTY,
+    PRODUCT_COLUMNS,
+    PROVINCE,
+    REGION_COLUMNS,
+    REGION_OPTIONAL_COLUMNS,
+)
+
+DEMO_SEED = 7
+DEMO_START = "2022-01-02"
+DEMO_WEEKS = 204
+"""The committed demo data: its seed, a day in its first week and its length in weeks."""
+MEAN_WEEKS_PER_YEAR = 365.2425 / 7
+"""Weeks in a mean Gregorian year: the period of the demo's yearly seasons and trends."""
 
 
 @dataclass(frozen=True)
@@ -280,10 +292,11 @@ def season_of(product: str, form: str) -> Season:
 
 
 def regions_frame() -> pd.DataFrame:
-    """The regions table: provinces, cities, then counties (columns ``REGION_COLUMNS``)."""
-    return pd.DataFrame([asdict(r) for r in REGIONS], columns=list(REGION_COLUMNS))
+    """The regions table: provinces, cities, then counties (with their climate zones)."""
+    columns = [*REGION_COLUMNS, *REGION_OPTIONAL_COLUMNS]
+    return pd.DataFrame([asdict(r) for r in REGIONS], columns=columns)
 
 
 def products_frame() -> pd.DataFrame:
-    """The products table (columns ``PRODUCT_COLUMNS``)."""
+    """The products table (the contract's product columns)."""
     return pd.DataFrame([asdict(p) for p in PRODUCTS], columns=list(PRODUCT_COLUMNS))

@@ -8,14 +8,24 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from recommender.data.contract import CHANNEL, FORM, PRODUCT, REGION
-from recommender.decide.pricing import OPTION
+from recommender.data.contract import CHANNEL, FORM, OPTION, PRODUCT, REGION
 from recommender.demo import catalog
-from recommender.demo.catalog import BASE_PRICE, CHANNEL_TRAITS, FORM_TRAITS
+from recommender.demo.catalog import (
+    BASE_PRICE,
+    CHANNEL_TRAITS,
+    DEMO_SEED,
+    DEMO_START,
+    DEMO_WEEKS,
+    FORM_TRAITS,
+    MEAN_WEEKS_PER_YEAR,
+)
 from recommender.demo.simspec import demo_specs
-from recommender.demo.simulate import DemoData, _week_labels, generate_sales
+from recommender.demo.simulate import (
+    DemoData,
+    generate_sales,
+    week_labels,
+)
 
-WEEKS_PER_YEAR = 52.1775
 _SORT = [REGION, PRODUCT, CHANNEL, FORM]
 
 DRIED_REGION, DRIED_MULTIPLIER, DRIED_TREND = "meixian", 10.0, 0.6
@@ -94,7 +104,7 @@ def _plant_collapsing_price(
     if "price_break" not in out.columns:
         out["price_break"] = np.nan
     out.loc[hit, "price_trend"] = np.log(1.0 - COLLAPSE_RATE)
-    out.loc[hit, "price_break"] = max(weeks / WEEKS_PER_YEAR - COLLAPSE_YEARS, 0.0)
+    out.loc[hit, "price_break"] = max(weeks / MEAN_WEEKS_PER_YEAR - COLLAPSE_YEARS, 0.0)
     return out
 
 
@@ -152,7 +162,9 @@ def _scenario(name: str) -> Scenario:
     return SCENARIOS[name]
 
 
-def plant(specs: pd.DataFrame, scenario: str, seed: int = 7, weeks: int = 204) -> pd.DataFrame:
+def plant(
+    specs: pd.DataFrame, scenario: str, seed: int = DEMO_SEED, weeks: int = DEMO_WEEKS
+) -> pd.DataFrame:
     """Write one scenario into a spec table (see :data:`SCENARIOS` for what each plants).
 
     Args:
@@ -191,9 +203,9 @@ def plant_options(options: pd.DataFrame, scenarios: Iterable[str]) -> pd.DataFra
 
 def simulate_scenario(
     names: Iterable[str],
-    seed: int = 7,
-    start: str = "2022-01-02",
-    weeks: int = 204,
+    seed: int = DEMO_SEED,
+    start: str = DEMO_START,
+    weeks: int = DEMO_WEEKS,
     *,
     regions: Iterable[str] | None = None,
     products: Iterable[str] | None = None,
@@ -221,5 +233,5 @@ def simulate_scenario(
         specs = plant(specs, name, seed, weeks)
     if specs.empty:
         raise ValueError("no series left after choosing regions and products")
-    sales = generate_sales(specs, _week_labels(start, weeks), seed)
+    sales = generate_sales(specs, week_labels(start, weeks), seed)
     return DemoData(sales, catalog.regions_frame(), catalog.products_frame())

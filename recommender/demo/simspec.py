@@ -11,6 +11,7 @@ from recommender.demo.catalog import (
     BASE_PRICE,
     CHANNEL_TRAITS,
     CHANNELS,
+    DEMO_SEED,
     DRIED_PRICE_FACTOR,
     FORM_CHANNELS,
     FORM_TRAITS,
@@ -106,7 +107,7 @@ def _spec_row(
     }  # fmt: skip
 
 
-def demo_specs(seed: int = 7) -> pd.DataFrame:
+def demo_specs(seed: int = DEMO_SEED) -> pd.DataFrame:
     """The per-series spec table of the demo data (one row per region x product x channel x form).
 
     Columns: region, product, channel, form, group (region x product id), scale (orders a week

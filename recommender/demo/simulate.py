@@ -9,20 +9,23 @@ import pandas as pd
 
 from recommender.data.calendar import calendar_features
 from recommender.data.contract import CHANNEL, DATE, FORM, PRICE, PRODUCT, QUANTITY, REGION
-from recommender.data.periods import period_label
+from recommender.data.periods import WEEKLY, period_label
 from recommender.demo import catalog
 from recommender.demo.catalog import (
+    DEMO_SEED,
+    DEMO_START,
+    DEMO_WEEKS,
     FESTIVAL_EFFECTS_BY_CATEGORY,
     FESTIVAL_EFFECTS_BY_CHANNEL,
     FESTIVAL_EFFECTS_BY_FORM,
     FORM_TRAITS,
     LEAD_FESTIVALS,
+    MEAN_WEEKS_PER_YEAR,
     ONLINE_CHANNELS,
     PROMO_DISCOUNT,
 )
 from recommender.demo.simspec import demo_specs, panel_specs
 
-FREQ = "W-SUN"
 SALES_COLUMNS: tuple[str, ...] = (DATE, REGION, PRODUCT, CHANNEL, FORM, QUANTITY, PRICE)
 
 
@@ -32,8 +35,8 @@ class DemoData:
 
     Attributes:
         sales: One row per (week-ending Sunday, region, product, channel, form) with a sale.
-        regions: Provinces, cities and counties (``catalog.REGION_COLUMNS``).
-        products: Products (``catalog.PRODUCT_COLUMNS``).
+        regions: Provinces, cities and counties (see :func:`catalog.regions_frame`).
+        products: Products (see :func:`catalog.products_frame`).
     """
 
     sales: pd.DataFrame
@@ -82,7 +85,7 @@ def _season(specs: pd.DataFrame, doy: np.ndarray) -> tuple[np.ndarray, np.ndarra
 
 def _festival_kernels(labels: pd.DatetimeIndex) -> dict[str, np.ndarray]:
     """Per festival, the weekly weight of its effect (1 in its weeks; lead weeks for gifts)."""
-    features = calendar_features(labels, FREQ)
+    features = calendar_features(labels, WEEKLY)
     kernels = {}
     for key in ("nianhuo", "spring_festival", "qingming", "labour_day", "dragon_boat",
                 "mid_autumn", "national_day", "jd_618", "double_11", "double_12"):  # fmt: skip
@@ -127,7 +130,7 @@ def generate_sales(
     """
     rng = np.random.default_rng([seed, 3])
     n, weeks = len(specs), len(labels)
-    years = np.arange(weeks) / 52.1775
+    years = np.arange(weeks) / MEAN_WEEKS_PER_YEAR
     mid_week = labels - pd.Timedelta(days=3)
     year_idx = np.asarray(mid_week.year - mid_week.year.min())
     groups = pd.factorize(specs["group"])[0]
@@ -188,15 +191,18 @@ def generate_sales(
     return sales.iloc[order].reset_index(drop=True)[list(SALES_COLUMNS)]
 
 
-def _week_labels(start: str, weeks: int) -> pd.DatetimeIndex:
+def week_labels(start: str, weeks: int) -> pd.DatetimeIndex:
+    """The labels (Sundays) of ``weeks`` weeks from the week holding ``start``."""
     """``weeks`` week-ending Sundays from the week that contains ``start``."""
     if weeks < 1:
         raise ValueError(f"weeks must be at least 1, got {weeks}")
-    first = period_label(pd.DatetimeIndex([pd.Timestamp(start)]), FREQ).iloc[0]
-    return pd.date_range(first, periods=weeks, freq=FREQ)
+    first = period_label(pd.DatetimeIndex([pd.Timestamp(start)]), WEEKLY).iloc[0]
+    return pd.date_range(first, periods=weeks, freq=WEEKLY)
 
 
-def simulate_demo(seed: int = 7, start: str = "2022-01-02", weeks: int = 204) -> DemoData:
+def simulate_demo(
+    seed: int = DEMO_SEED, start: str = DEMO_START, weeks: int = DEMO_WEEKS
+) -> DemoData:
     """The seeded demo data set: about 3.9 years of weekly sales of 18 real counties.
 
     Args:
@@ -207,13 +213,17 @@ def simulate_demo(seed: int = 7, start: str = "2022-01-02", weeks: int = 204) ->
     Returns:
         Sales (zero-sale weeks omitted), regions and products.
     """
-    labels = _week_labels(start, weeks)
+    labels = week_labels(start, weeks)
     sales = generate_sales(demo_specs(seed), labels, seed)
     return DemoData(sales, catalog.regions_frame(), catalog.products_frame())
 
 
 def simulate_panel(
-    n_series: int, weeks: int = 156, seed: int = 7, start: str = "2022-01-02", dense: bool = False
+    n_series: int,
+    weeks: int = 156,
+    seed: int = DEMO_SEED,
+    start: str = DEMO_START,
+    dense: bool = False,
 ) -> pd.DataFrame:
     """A sales frame of any size for benchmarks, from the same machinery as the demo.
 
@@ -229,4 +239,4 @@ def simulate_panel(
     """
     if n_series < 1:
         raise ValueError(f"n_series must be at least 1, got {n_series}")
-    return generate_sales(panel_specs(n_series, seed), _week_labels(start, weeks), seed, dense)
+    return generate_sales(panel_specs(n_series, seed), week_labels(start, weeks), seed, dense)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -16,44 +16,28 @@ from recommender.data.contract import DS, UID, Y
 from recommender.data.periods import season_length
 from recommender.errors import DataError
 from recommender.forecast.baselines import (
-    FALLBACK,
     STAT_MODELS,
     history_class,
     statistical_forecasts,
 )
-from recommender.forecast.ensemble import BLEND, MEMBERS, ConformalBands, blend, choose_weights
+from recommender.forecast.ensemble import (
+    BLEND,
+    MEMBERS,
+    ConformalBands,
+    blend,
+    choose_weights,
+    combine_members,
+)
 from recommender.forecast.features import SCALE, STEP
-from recommender.forecast.global_model import LGB, BoosterParams, GlobalDemandModel, TooLittleData
+from recommender.forecast.global_model import LGB, GlobalDemandModel, TooLittleData
+from recommender.forecast.settings import BacktestConfig
 
 log = logging.getLogger(__name__)
 
 CUTOFF = "cutoff"
-METHOD = "method"
 MASE_SCALE = "mase_scale"
 REFERENCE = "ets_theta"
 SCORED_MODELS: tuple[str, ...] = (BLEND, LGB, *STAT_MODELS, REFERENCE)
-
-
-@dataclass(frozen=True)
-class BacktestConfig:
-    """How the backtest is laid out.
-
-    Attributes:
-        freq: Pandas offset alias of the periods.
-        horizon: Periods per window (H).
-        folds: Scored windows (K).
-        warmup: Extra earlier windows used only to learn the first scored fold's blend and
-            intervals.
-        level: Nominal interval coverage in percent.
-        params: LightGBM settings.
-    """
-
-    freq: str = "W-SUN"
-    horizon: int = 8
-    folds: int = 4
-    warmup: int = 2
-    level: int = 80
-    params: BoosterParams = field(default_factory=BoosterParams)
 
 
 def window_cutoffs(
@@ -82,41 +66,6 @@ def _mase_scale(train: pd.DataFrame, season: int) -> pd.Series:
         return float(diffs.mean()) if diffs.size else float("nan")
 
     return train.groupby(UID, sort=True)[Y].apply(scale)
-
-
-def combine_members(
-    lgb_rows: pd.DataFrame | None, stats: pd.DataFrame, classes: pd.Series
-) -> pd.DataFrame:
-    """Join LightGBM and statistical forecasts; fallback series take the fallback everywhere.
-
-    Args:
-        lgb_rows: Output of ``GlobalDemandModel.predict`` (None when the panel was too short
-            to train it: then ETS stands in for LightGBM).
-        stats: Output of ``statistical_forecasts``.
-        classes: History class per series (``full``, ``short_history``, ``fallback``).
-
-    Returns:
-        One row per (series, period) with ``h``, ``scale``, ``method`` and every member.
-    """
-    if lgb_rows is None:
-        out = stats.copy()
-        out[STEP] = out.groupby(UID, sort=False).cumcount() + 1
-        out[SCALE] = out[UID].map(_level(stats, classes))
-        out[LGB] = out["ets"]
-    else:
-        out = lgb_rows.drop(columns=["origin"]).merge(
-            stats, on=[UID, DS], how="left", validate="one_to_one"
-        )
-    out[METHOD] = out[UID].map(classes)
-    fallback = out[METHOD] == FALLBACK
-    out.loc[fallback, LGB] = out.loc[fallback, "ets"]
-    return out
-
-
-def _level(stats: pd.DataFrame, classes: pd.Series) -> pd.Series:
-    """A stand-in series level (for interval widths) when LightGBM did not run."""
-    level = stats.groupby(UID, sort=True)["ets"].mean()
-    return level.where(level > 0, 1.0).reindex(classes.index).fillna(1.0)
 
 
 def forecast_window(

@@ -12,7 +12,8 @@ from statsforecast.models import MSTL, AutoETS, HistoricAverage, Naive, Seasonal
 
 from recommender.data.contract import DS, UID, Y
 
-STAT_MODELS: tuple[str, ...] = ("seasonal_naive", "ets", "theta")
+SEASONAL_NAIVE, ETS, THETA = "seasonal_naive", "ets", "theta"
+STAT_MODELS: tuple[str, ...] = (SEASONAL_NAIVE, ETS, THETA)
 FALLBACK = "fallback"
 SHORT = "short_history"
 FULL = "full"

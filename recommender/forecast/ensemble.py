@@ -9,11 +9,14 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from recommender.data.contract import Y
+from recommender.data.contract import DS, UID, Y
+from recommender.forecast.baselines import ETS, FALLBACK, SEASONAL_NAIVE, THETA
 from recommender.forecast.features import SCALE, STEP
+from recommender.forecast.global_model import LGB
 
-MEMBERS: tuple[str, ...] = ("lgb", "ets", "theta", "seasonal_naive")
+MEMBERS: tuple[str, ...] = (LGB, ETS, THETA, SEASONAL_NAIVE)
 BLEND = "forecast"
+METHOD = "method"
 
 
 def _wape(actual: np.ndarray, forecast: np.ndarray) -> float:
@@ -161,3 +164,38 @@ class ConformalBands:
             {int(k): float(v) for k, v in lower.items()},
             {int(k): float(v) for k, v in upper.items()},
         )
+
+
+def combine_members(
+    lgb_rows: pd.DataFrame | None, stats: pd.DataFrame, classes: pd.Series
+) -> pd.DataFrame:
+    """Join LightGBM and statistical forecasts; fallback series take the fallback everywhere.
+
+    Args:
+        lgb_rows: Output of ``GlobalDemandModel.predict`` (None when the panel was too short
+            to train it: then ETS stands in for LightGBM).
+        stats: Output of ``statistical_forecasts``.
+        classes: History class per series (``full``, ``short_history``, ``fallback``).
+
+    Returns:
+        One row per (series, period) with ``h``, ``scale``, ``method`` and every member.
+    """
+    if lgb_rows is None:
+        out = stats.copy()
+        out[STEP] = out.groupby(UID, sort=False).cumcount() + 1
+        out[SCALE] = out[UID].map(_level(stats, classes))
+        out[LGB] = out[ETS]
+    else:
+        out = lgb_rows.drop(columns=["origin"]).merge(
+            stats, on=[UID, DS], how="left", validate="one_to_one"
+        )
+    out[METHOD] = out[UID].map(classes)
+    fallback = out[METHOD] == FALLBACK
+    out.loc[fallback, LGB] = out.loc[fallback, ETS]
+    return out
+
+
+def _level(stats: pd.DataFrame, classes: pd.Series) -> pd.Series:
+    """A stand-in series level (for interval widths) when LightGBM did not run."""
+    level = stats.groupby(UID, sort=True)[ETS].mean()
+    return level.where(level > 0, 1.0).reindex(classes.index).fillna(1.0)

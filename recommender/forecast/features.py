@@ -18,7 +18,7 @@ from pandas.tseries.frequencies import to_offset
 
 from recommender.data.calendar import calendar_features
 from recommender.data.contract import DS, UID, Y
-from recommender.data.periods import season_length
+from recommender.data.periods import WEEKS_PER_YEAR, season_length
 
 PRICE = "price"
 TARGET = "target"
@@ -58,7 +58,7 @@ class FeatureSpec:
             The spec.
         """
         season = season_length(freq)
-        if season >= 52:
+        if season >= WEEKS_PER_YEAR:
             return cls(freq, horizon, season, (1, 2, 3, 4, 6, 8, 13), (4, 8, 13, 26))
         if season >= 12:
             return cls(freq, horizon, season, (1, 2, 3, 4, 6), (3, 6, 12))
@@ -167,7 +167,7 @@ def _calendar_table(dates: pd.Series, spec: FeatureSpec) -> pd.DataFrame:
     unique = pd.DatetimeIndex(pd.unique(dates)).sort_values()
     cal = calendar_features(unique, spec.freq)
     cal.index = unique
-    if spec.season >= 52:
+    if spec.season >= WEEKS_PER_YEAR:
         cal["period_of_year"] = unique.isocalendar().week.to_numpy()
     else:
         cal["period_of_year"] = unique.month.to_numpy()

@@ -15,18 +15,17 @@ from recommender.data.reference import region_hierarchy
 from recommender.errors import DataError
 from recommender.forecast.backtest import (
     CUTOFF,
-    METHOD,
     REFERENCE,
-    BacktestConfig,
     BacktestResult,
     cross_validate,
     evaluate,
 )
 from recommender.forecast.baselines import FALLBACK, SHORT
-from recommender.forecast.ensemble import BLEND
+from recommender.forecast.ensemble import BLEND, METHOD
 from recommender.forecast.features import complete_panel
 from recommender.forecast.forecaster import DemandForecaster
 from recommender.forecast.series import from_model_frame, static_attributes, to_model_frame
+from recommender.forecast.settings import BacktestConfig
 
 METRICS_SCHEMA_VERSION = 1
 

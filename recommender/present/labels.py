@@ -12,37 +12,11 @@ from typing import Any
 
 import pandas as pd
 
+from recommender.data.vocabulary import NAMES
+from recommender.data.vocabulary import REASONS as QUARANTINE_REASONS
 from recommender.present.i18n import DEFAULT_LANG, LANGS, lang_or_default
 
-VALUES: dict[str, tuple[str, str]] = {
-    # forms and processing options
-    "fresh": ("鲜果", "fresh"),
-    "graded_packed": ("分级包装", "graded & packed"),
-    "gift_box": ("礼盒", "gift box"),
-    "juice": ("果汁", "juice"),
-    "puree": ("果浆", "purée"),
-    "dried": ("干制", "dried"),
-    "frozen": ("冷冻", "frozen"),
-    # sales channels
-    "offline": ("线下", "offline"),
-    "taobao": ("淘宝", "Taobao"),
-    "pinduoduo": ("拼多多", "Pinduoduo"),
-    "wechat": ("微信", "WeChat"),
-    "douyin_live": ("抖音直播", "Douyin live"),
-    "unknown": ("未注明", "not stated"),
-    # brand actions and GI status
-    "apply_for_gi": ("申请地理标志", "apply for a GI"),
-    "build_brand_on_gi": ("依托地理标志建品牌", "build a brand on the GI"),
-    "protect_gi_premium": ("保护地理标志溢价", "protect the GI premium"),
-    "not_yet": ("暂不", "not yet"),
-    "registered": ("已登记", "registered"),
-    "none": ("无", "none"),
-    # where a form price multiplier came from
-    "model": ("价格模型", "price model"),
-    "matched": ("同期比价", "matched weeks"),
-    "learned": ("同期比价", "matched weeks"),
-    "prior": ("参考值", "reference prior"),
-    # forecast models and methods
+MODELS: dict[str, tuple[str, str]] = {
     "forecast": ("兴农模型（服务中）", "Xingnong blend (served)"),
     "lgb": ("LightGBM", "LightGBM"),
     "seasonal_naive": ("去年同期", "same week last year"),
@@ -53,21 +27,18 @@ VALUES: dict[str, tuple[str, str]] = {
     "short_history": ("历史较短", "short history"),
     "full": ("完整模型", "full model"),
 }
+"""Forecast model and method codes (see ``recommender.forecast``) -> (Chinese, English) name."""
+
+VALUES: dict[str, tuple[str, str]] = {
+    **{code: (name.zh, name.en) for code, name in NAMES.items()},
+    **MODELS,
+}
 """Code -> (Chinese, English) names of the values that appear in the app's tables."""
 
 REASONS: dict[str, tuple[str, str]] = {
-    "missing_value": ("缺少必填值", "a required value is missing"),
-    "bad_date": ("日期无效", "bad date"),
-    "future_date": ("日期在未来", "date in the future"),
-    "bad_quantity": ("数量不是数字", "quantity is not a number"),
-    "negative_quantity": ("数量为负", "negative quantity"),
-    "bad_price": ("价格无效", "bad price"),
-    "unknown_region": ("未知地区", "unknown region"),
-    "unknown_product": ("未知产品", "unknown product"),
-    "duplicate": ("重复行", "duplicate row"),
+    code: (name.zh, name.en) for code, name in QUARANTINE_REASONS.items()
 }
-"""Why a sales row was quarantined (``recommender.data.contract.Reason``), in words."""
-"""Code -> (Chinese, English) names of the values that appear in the app's tables."""
+"""Why a sales row was quarantined, in words."""
 
 HEADERS: dict[str, tuple[str, str]] = {
     "product": ("产品", "product"),
@@ -172,6 +143,18 @@ def reason_label(code: Any, lang: str | None) -> str:
     return pair[LANGS.index(lang_or_default(lang))] if pair else str(code)
 
 
+def _names(table: pd.DataFrame, key: str) -> dict[str, tuple[str, str]]:
+    """Code -> (Chinese, English) name from a table's ``key``, ``name_zh`` and ``name_en``."""
+    out: dict[str, tuple[str, str]] = {}
+    for row in table.to_dict("records"):
+        zh, en = row.get("name_zh"), row.get("name_en")
+        out[str(row[key])] = (
+            str(zh) if isinstance(zh, str) else "",
+            str(en) if isinstance(en, str) else "",
+        )
+    return out
+
+
 def product_names(products: pd.DataFrame) -> dict[str, tuple[str, str]]:
     """Product code -> (Chinese, English) name from a products table.
 
@@ -181,14 +164,19 @@ def product_names(products: pd.DataFrame) -> dict[str, tuple[str, str]]:
     Returns:
         The names (empty strings where the table has none).
     """
-    out: dict[str, tuple[str, str]] = {}
-    for row in products.to_dict("records"):
-        zh, en = row.get("name_zh"), row.get("name_en")
-        out[str(row["product"])] = (
-            str(zh) if isinstance(zh, str) else "",
-            str(en) if isinstance(en, str) else "",
-        )
-    return out
+    return _names(products, "product")
+
+
+def region_names(regions: pd.DataFrame) -> dict[str, tuple[str, str]]:
+    """Region code -> (Chinese, English) name from a regions table.
+
+    Args:
+        regions: Table with ``region`` and optional ``name_zh``, ``name_en``.
+
+    Returns:
+        The names (empty strings where the table has none).
+    """
+    return _names(regions, "region")
 
 
 def product_label(code: Any, names: Mapping[str, tuple[str, str]], lang: str | None) -> str:

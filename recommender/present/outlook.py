@@ -6,10 +6,9 @@ import pandas as pd
 
 from recommender.data.calendar import FESTIVALS, calendar_features, festival_calendar
 from recommender.data.contract import CHANNEL, DATE, DEFAULT_CHANNEL, PRODUCT, QUANTITY, REGION
-from recommender.data.periods import period_label
+from recommender.data.periods import WEEKLY, WEEKS_PER_YEAR, period_label
 from recommender.decide.listing import channel_form_shares
 
-FREQ = "W-SUN"
 ALL = None
 """The channel value meaning every channel together."""
 
@@ -71,11 +70,11 @@ def weekly_history(
     if every.empty:
         return pd.DataFrame({DATE: pd.Series(dtype="datetime64[ns]"), QUANTITY: []})
     rows = _rows(sales, region, product, channel)
-    labels = period_label(rows[DATE], FREQ)
+    labels = period_label(rows[DATE], WEEKLY)
     qty = pd.to_numeric(rows[QUANTITY], errors="coerce").fillna(0.0)
     weekly = qty.groupby(labels.to_numpy()).sum()
-    last = period_label(every[DATE], FREQ).max()
-    span = pd.date_range(end=last, periods=weeks, freq=FREQ)
+    last = period_label(every[DATE], WEEKLY).max()
+    span = pd.date_range(end=last, periods=weeks, freq=WEEKLY)
     weekly = weekly.reindex(span, fill_value=0.0)
     return pd.DataFrame({DATE: span, QUANTITY: weekly.to_numpy(dtype=float)})
 
@@ -104,9 +103,9 @@ def channel_forecast(
     if channel is None or rows.empty:
         return rows
     here = _rows(sales, region, product, ALL)
-    shares = channel_form_shares(here, FREQ)
+    shares = channel_form_shares(here, WEEKLY)
     by_flag = shares[shares[CHANNEL] == channel].groupby("festival")["share"].sum()
-    flags = calendar_features(pd.DatetimeIndex(rows[DATE]), FREQ)["fest_any"].astype(bool)
+    flags = calendar_features(pd.DatetimeIndex(rows[DATE]), WEEKLY)["fest_any"].astype(bool)
     share = flags.map(lambda f: float(by_flag.get(f, 0.0))).to_numpy()
     return rows.assign(**{c: rows[c].astype(float) * share for c in ("forecast", "lo", "hi")})
 
@@ -154,8 +153,8 @@ def ahead_vs_last_year(
     ahead = rows.groupby(pd.to_datetime(rows[DATE]))["forecast"].sum()
     out["forecast"] = ahead.reindex(out[DATE]).to_numpy(dtype=float)
     mine = sales[sales[REGION] == region]
-    labels = period_label(mine[DATE], FREQ)
+    labels = period_label(mine[DATE], WEEKLY)
     sold = pd.to_numeric(mine[QUANTITY], errors="coerce").groupby(labels.to_numpy()).sum()
-    before = out[DATE] - pd.Timedelta(weeks=52)
+    before = out[DATE] - pd.Timedelta(weeks=WEEKS_PER_YEAR)
     out["last_year"] = sold.reindex(before).fillna(0.0).to_numpy(dtype=float)
     return out

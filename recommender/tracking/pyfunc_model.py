@@ -1,5 +1,5 @@
 """MLflow "models from code" entry: serves the demand bundle's forecast (no pickles)."""
 
-from recommender.tracking.mlflow_tracking import set_demand_model
+from recommender.tracking import set_demand_model
 
 set_demand_model()

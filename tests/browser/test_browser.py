@@ -15,8 +15,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from recommender.config import REPO_ROOT
-from tests.helpers import write_coop
+from tests.helpers import REPO, write_coop
 
 CHROMIUM = "/usr/bin/chromium"
 # Screenshots go to a temporary folder unless XINGNONG_SCREENSHOTS names one
@@ -77,7 +76,7 @@ def app_url(home, coop):
         "--folds",
         "2",
     ]
-    subprocess.run(run, cwd=REPO_ROOT, env=env, check=True, capture_output=True)
+    subprocess.run(run, cwd=REPO, env=env, check=True, capture_output=True)
     port = _free_port()
     server = subprocess.Popen(
         [
@@ -95,7 +94,7 @@ def app_url(home, coop):
             "--browser.gatherUsageStats",
             "false",
         ],
-        cwd=REPO_ROOT,
+        cwd=REPO,
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

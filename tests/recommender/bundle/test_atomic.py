@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from recommender.bundle.atomic import atomic_folder
-from recommender.errors import BundleError
+from recommender.bundle.atomic import atomic_folder, write_atomic
+from recommender.errors import BundleError, XingnongError
 
 LABEL = "bundle models/demand"
 
@@ -65,7 +65,10 @@ def test_other_errors_are_wrapped_and_keep_the_old_folder(saved):
     before = _contents(saved)
     # When writing the new one fails with an ordinary exception halfway through
     message = r"bundle models/demand: cannot be written \(disk full\)"
-    with pytest.raises(BundleError, match=message), atomic_folder(LABEL, saved) as tmp:
+    with (
+        pytest.raises(BundleError, match=message),
+        atomic_folder(LABEL, saved, error=BundleError) as tmp,
+    ):
         (tmp / "model_point.txt").write_text("half", encoding="utf-8")
         raise RuntimeError("disk full")
     # Then the old folder is untouched and no temporary folder remains
@@ -78,7 +81,7 @@ def test_bundle_errors_pass_through_unchanged(tmp_path):
     dest = tmp_path / "b"
     # When the caller raises its own BundleError inside the block
     refused = pytest.raises(BundleError, match=r"^cannot save booster 'zz'$")
-    with refused, atomic_folder(LABEL, dest):
+    with refused, atomic_folder(LABEL, dest, error=BundleError):
         raise BundleError("cannot save booster 'zz'")
     # Then it reaches the caller as it was and neither the folder nor a temp folder exists
     assert sorted(p.name for p in tmp_path.iterdir()) == []
@@ -97,8 +100,40 @@ def test_failed_move_keeps_the_old_folder(saved, monkeypatch):
 
     monkeypatch.setattr(os, "rename", rename)
     # When a folder is overwritten
-    with pytest.raises(BundleError, match="cannot move the new bundle into place"):
+    with pytest.raises(XingnongError, match="cannot move the new folder into place"):
         _write(saved, {"model_other.txt": "v4"})
     # Then the old folder is back in place and nothing is left behind
     assert _contents(saved) == before
     assert _leftovers(saved.parent) == []
+
+
+def test_a_failed_file_write_keeps_the_old_file_and_leaves_no_temp_file(tmp_path):
+    # given a file already saved
+    path = tmp_path / "out.csv"
+    path.write_text("old")
+
+    def crash(tmp):
+        tmp.write_text("half")
+        raise RuntimeError("disk died")
+
+    # when a new write fails half-way
+    with pytest.raises(RuntimeError):
+        write_atomic(path, crash)
+    # then the old content is intact and nothing else is left behind
+    assert path.read_text() == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.csv"]
+
+
+def test_an_unwritable_file_destination_is_a_one_line_error(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(XingnongError, match="cannot write"):
+        write_atomic(blocker / "sub" / "out.csv", lambda tmp: tmp.write_text("new"))
+
+
+def test_a_written_file_is_readable_by_others_like_any_saved_file(tmp_path):
+    # given nothing yet; when a file is written atomically
+    path = write_atomic(tmp_path / "a.txt", lambda tmp: tmp.write_text("x"))
+    # then it is whole and has ordinary permissions (not the temporary file's owner-only)
+    assert path.read_text() == "x"
+    assert path.stat().st_mode & 0o777 == 0o644

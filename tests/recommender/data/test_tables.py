@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from recommender.data.ingest import load_products, load_regions
+from recommender.data.reference import load_products, load_regions
 from recommender.data.tables import (
     load_brand_signals,
     load_crop_economics,

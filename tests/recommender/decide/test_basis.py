@@ -9,8 +9,8 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from pipelines.recommend import load_evidence
 from recommender.decide.basis import prepare
+from recommender.decide.evidence import load_evidence
 from recommender.decide.recommend import recommend
 from recommender.decide.whatif import WhatIf, advise_whatif, apply_whatif
 from recommender.errors import DataError

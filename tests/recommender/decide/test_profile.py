@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from recommender.data.ingest import load_products, load_regions
+from recommender.data.reference import load_products, load_regions
 from recommender.decide.profile import CoopProfile, load_profile
 from recommender.errors import DataError
 

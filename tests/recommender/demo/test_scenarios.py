@@ -169,7 +169,7 @@ def test_unknown_scenario_is_refused():
 
 
 def _grow_ranking(names: tuple[str, ...]) -> pd.DataFrame:
-    from recommender.data.ingest import load_regions
+    from recommender.data.reference import load_regions
     from recommender.data.tables import load_crop_economics
     from recommender.decide.grow import price_trends, rank_crops
 

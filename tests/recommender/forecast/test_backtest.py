@@ -10,7 +10,7 @@ from recommender.forecast.backtest import (
     score,
     window_cutoffs,
 )
-from recommender.forecast.global_model import BoosterParams
+from recommender.forecast.settings import BoosterParams
 from recommender.forecast.training import build_panel
 
 CONFIG = BacktestConfig(

@@ -6,7 +6,7 @@ import pytest
 from recommender.bundle.folder import load_bundle, save_bundle
 from recommender.forecast.ensemble import ConformalBands
 from recommender.forecast.forecaster import DemandForecaster
-from recommender.forecast.global_model import BoosterParams
+from recommender.forecast.settings import BoosterParams
 from recommender.forecast.training import build_panel
 
 

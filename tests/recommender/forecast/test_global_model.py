@@ -2,7 +2,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from recommender.forecast.global_model import BoosterParams, GlobalDemandModel
+from recommender.forecast.global_model import GlobalDemandModel
+from recommender.forecast.settings import BoosterParams
 from recommender.forecast.training import build_panel
 
 

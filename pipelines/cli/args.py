@@ -1,0 +1,76 @@
+"""Argument types and options the sub-commands share, and the job settings they make."""
+
+from __future__ import annotations
+
+import argparse
+
+from pipelines.jobs.settings import SPLITTABLE, JobSettings
+from recommender.data.periods import validate_freq
+from recommender.forecast.settings import DEFAULTS, BacktestConfig
+
+
+def positive_int(text: str) -> int:
+    """Argparse type: a whole number of at least 1."""
+    try:
+        value = int(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from exc
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} must be at least 1")
+    return value
+
+
+def frequency(text: str) -> str:
+    """Argparse type: a pandas offset alias."""
+    try:
+        return validate_freq(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
+
+
+def split_columns(text: str) -> tuple[str, ...]:
+    """Argparse type: comma-separated columns that split a series (``channel,form``)."""
+    columns = tuple(c.strip() for c in text.split(",") if c.strip())
+    unknown = sorted(set(columns) - set(SPLITTABLE))
+    if unknown:
+        allowed = " and ".join(SPLITTABLE)
+        raise argparse.ArgumentTypeError(f"--by accepts {allowed}, not {', '.join(unknown)}")
+    return columns
+
+
+def add_model_args(parser: argparse.ArgumentParser) -> None:
+    """Add ``--freq``, ``--horizon``, ``--folds`` and ``--by`` (defaults: the job settings').
+
+    Args:
+        parser: The sub-command's parser.
+    """
+    parser.add_argument(
+        "--freq",
+        type=frequency,
+        default=DEFAULTS.freq,
+        help="pandas offset alias of the periods: W-SUN (weeks ending Sunday), MS (months)",
+    )
+    parser.add_argument(
+        "--horizon",
+        type=positive_int,
+        default=DEFAULTS.horizon,
+        help="periods to forecast ahead (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--folds",
+        type=positive_int,
+        default=DEFAULTS.folds,
+        help="scored backtest windows (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--by",
+        type=split_columns,
+        default=(),
+        help="extra columns that split a series, comma-separated (e.g. channel,form)",
+    )
+
+
+def job_settings(args: argparse.Namespace) -> JobSettings:
+    """The job settings the parsed model options describe."""
+    config = BacktestConfig(freq=args.freq, horizon=args.horizon, folds=args.folds)
+    return JobSettings(backtest=config, by=tuple(args.by))

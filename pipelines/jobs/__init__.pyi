@@ -1,0 +1,32 @@
+from .demand import DemandOutcome, backtest_demand, train_demand
+from .demo_data import write_demo
+from .differentiation import train_brand, train_processing, write_recommendations
+from .outputs import write_csv, write_json, write_parquet
+from .run import (
+    STEPS,
+    Progress,
+    RunReport,
+    run_all,
+)
+from .settings import SPLITTABLE, JobSettings
+from .upload import stage_upload
+
+__all__ = [
+    "SPLITTABLE",
+    "STEPS",
+    "DemandOutcome",
+    "JobSettings",
+    "Progress",
+    "RunReport",
+    "backtest_demand",
+    "run_all",
+    "stage_upload",
+    "train_brand",
+    "train_demand",
+    "train_processing",
+    "write_csv",
+    "write_demo",
+    "write_json",
+    "write_parquet",
+    "write_recommendations",
+]

@@ -1,0 +1,189 @@
+"""The demand jobs: backtest, train on all data, save the bundle, log the run to MLflow."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from pipelines.jobs.settings import JobSettings
+from recommender import tracking
+from recommender.bundle import library_versions
+from recommender.config import DEMAND_EXPERIMENT, REGISTERED_DEMAND_MODEL, settings
+from recommender.data.contract import DS, UID
+from recommender.data.folder import Inputs
+from recommender.data.layout import BACKTEST_FILE, METRICS_FILE
+from recommender.forecast import (
+    DemandRun,
+    Panel,
+    backtest_table,
+    build_panel,
+    metrics_document,
+    run_demand,
+)
+from recommender.forecast.series import from_model_frame
+from recommender.tracking import plots
+
+log = logging.getLogger(__name__)
+
+Report = Callable[[str], None]
+"""Told a line of text as each backtest window and the final fit finish."""
+
+
+@dataclass(frozen=True)
+class DemandOutcome:
+    """What training the demand model produced.
+
+    Attributes:
+        run: The finished demand run.
+        metrics: The metrics document.
+        bundle: Where the bundle was saved.
+        forecast: The served forecast in contract columns.
+        backtest: The backtest forecasts in contract columns.
+        version: The registered model version (None without MLflow).
+    """
+
+    run: DemandRun
+    metrics: dict[str, Any]
+    bundle: Path
+    forecast: pd.DataFrame
+    backtest: pd.DataFrame
+    version: str | None
+
+
+def _log_line(message: str) -> None:
+    log.info("  %s", message)
+
+
+def _panel(inputs: Inputs, job: JobSettings) -> Panel:
+    config = job.backtest
+    panel = build_panel(inputs.ingest.sales, config.freq, job.keys, inputs.regions, inputs.products)
+    log.info(
+        "demand: %d series x %d periods; %d warm-up + %d scored windows of %d",
+        panel.long[UID].nunique(),
+        panel.long[DS].nunique(),
+        config.warmup,
+        config.folds,
+        config.horizon,
+    )
+    return panel
+
+
+def backtest_demand(
+    inputs: Inputs, job: JobSettings, *, report: Report = _log_line
+) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """Backtest the demand forecast on rolling origins (nothing is saved or logged).
+
+    Args:
+        inputs: Validated inputs.
+        job: Periods, horizon, folds and series keys.
+        report: Told a line of text as each backtest window finishes.
+
+    Returns:
+        The backtest forecasts in contract columns and the metrics document.
+    """
+    run = run_demand(_panel(inputs, job), job.backtest, fit_final=False, progress=report)
+    return backtest_table(run), metrics_document(run)
+
+
+def train_demand(
+    inputs: Inputs,
+    job: JobSettings,
+    *,
+    bundle: Path | None = None,
+    track: bool = True,
+    report: Report = _log_line,
+) -> DemandOutcome:
+    """Backtest, fit on all data, save the bundle and (optionally) log everything to MLflow.
+
+    Args:
+        inputs: Validated inputs.
+        job: Periods, horizon, folds and series keys.
+        bundle: Bundle folder (default ``models/demand`` under the project folder).
+        track: Log to MLflow and register the model.
+        report: Told a line of text as each backtest window and the final fit finish.
+
+    Returns:
+        The outcome.
+    """
+    panel = _panel(inputs, job)
+    run = run_demand(panel, job.backtest, fit_final=True, progress=report)
+    assert run.forecaster is not None
+    doc = metrics_document(run)
+    forecast = run.forecaster.predict()
+    path = bundle or settings().demand_bundle
+    meta = {
+        "data_digest": panel.digest,
+        "source": Path(inputs.source).name,
+        "metrics": {"overall": doc["overall"], "beats_baselines": doc["beats_baselines"]},
+        "backtest": asdict(job.backtest),
+        "rows": {
+            "read": inputs.ingest.rows_read,
+            "accepted": inputs.ingest.rows_accepted,
+            "quarantined": inputs.ingest.rows_quarantined,
+        },
+    }
+    run.forecaster.save(path, meta, forecast)
+    log.info("bundle saved: %s", path)
+    contract_forecast = from_model_frame(forecast, panel.series)
+    table = backtest_table(run)
+    version = _track(run, doc, path, forecast, table, inputs) if track else None
+    return DemandOutcome(run, doc, path, contract_forecast, table, version)
+
+
+def _track(
+    run: DemandRun,
+    doc: dict[str, Any],
+    bundle: Path,
+    forecast: pd.DataFrame,
+    backtest: pd.DataFrame,
+    inputs: Inputs,
+) -> str:
+    """Log the run's parameters, metrics, tables and plots, and register its bundle."""
+    assert run.forecaster is not None
+    tracking.configure()
+    name = f"demand-{run.panel.digest[:8]}"
+    with tracking.start_run(DEMAND_EXPERIMENT, run_name=name):
+        config = asdict(run.config)
+        params = {k: v for k, v in config.items() if k != "params"}
+        params.update({f"lgb_{k}": v for k, v in config["params"].items()})
+        params.update(
+            n_series=doc["n_series"], n_periods=doc["n_periods"], source=Path(inputs.source).name
+        )
+        tracking.log_params(params)
+        tracking.set_tags(
+            {
+                "data_digest": run.panel.digest,
+                "beats_baselines": doc["beats_baselines"],
+                **{f"version.{lib}": v for lib, v in library_versions().items()},
+            }
+        )
+        # Per-fold values under their own names: MLflow shows a metric's latest step as the
+        # run's value, so sharing a name would put the last fold where the overall belongs.
+        for step, fold in enumerate(doc["folds"], start=1):
+            tracking.log_metrics(_flat(fold["metrics"], prefix="fold_"), step=step)
+        tracking.log_metrics(_flat(doc["overall"]))
+        tracking.log_metrics({f"time_{k}": v for k, v in doc["timings_seconds"].items()})
+        tracking.log_dict(doc, METRICS_FILE)
+        tracking.log_table(backtest, BACKTEST_FILE)
+        importance = run.forecaster.model_.feature_importance()
+        tracking.log_table(importance, "feature_importance.csv")
+        tracking.log_figure(plots.importance_figure(importance), "feature_importance.png")
+        tracking.log_figure(plots.forecast_figure(run.panel.long, forecast), "forecast.png")
+        version = tracking.log_bundle_model(
+            bundle,
+            registered_name=REGISTERED_DEMAND_MODEL,
+            champion=bool(doc["beats_baselines"]),
+            input_example=run.panel.series.head(2).reset_index(drop=True),
+        )
+    verdict = "champion" if doc["beats_baselines"] else "not champion (baselines not beaten)"
+    log.info("MLflow: registered %s version %s, %s", REGISTERED_DEMAND_MODEL, version, verdict)
+    return version
+
+
+def _flat(metrics: dict[str, dict[str, float]], prefix: str = "") -> dict[str, float]:
+    return {f"{prefix}{model}_{k}": v for model, m in metrics.items() for k, v in m.items()}

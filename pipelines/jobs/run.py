@@ -1,0 +1,168 @@
+"""The main job: validate, backtest, train, forecast, score and advise on one data folder."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pipelines.jobs.demand import train_demand
+from pipelines.jobs.differentiation import train_brand, train_processing, write_recommendations
+from pipelines.jobs.outputs import write_csv, write_json
+from pipelines.jobs.settings import JobSettings
+from recommender import config
+from recommender.config import REGISTERED_DEMAND_MODEL
+from recommender.data.folder import read_data_folder
+from recommender.data.layout import (
+    BACKTEST_FILE,
+    BRAND_FILE,
+    FORECAST_FILE,
+    METRICS_FILE,
+    PROCESSING_FILE,
+    QUARANTINE_FILE,
+)
+from recommender.decide.evidence import load_evidence
+
+log = logging.getLogger(__name__)
+
+STEPS: tuple[tuple[str, float], ...] = (
+    ("validate", 0.0),
+    ("demand", 0.03),
+    ("forecast", 0.80),
+    ("differentiation", 0.82),
+    ("recommendations", 0.93),
+)
+"""The run's steps and roughly how far along the whole run each one starts (0-1)."""
+
+Progress = Callable[[str, float], None]
+"""Told ``(step, fraction done)`` as each step starts, and ``("done", 1.0)`` at the end."""
+
+
+@dataclass(frozen=True)
+class RunReport:
+    """What the main job did.
+
+    Attributes:
+        data: The data folder it read.
+        out: The artifacts folder it wrote.
+        rows_read: Sales rows read.
+        rows_accepted: Rows that passed validation.
+        rows_quarantined: Rows quarantined (written to ``quarantine.csv`` with reasons).
+        metrics: The demand backtest's metrics document (``overall``, ``folds``...).
+        bundle: Where the model bundle was saved.
+        model_version: The registered model version (None without MLflow).
+        written: Every file written, in order.
+        advised: Whether processing, brand and recommendations ran (they need the regions and
+            products tables).
+    """
+
+    data: Path
+    out: Path
+    rows_read: int
+    rows_accepted: int
+    rows_quarantined: int
+    metrics: dict[str, Any]
+    bundle: Path
+    model_version: str | None
+    written: tuple[Path, ...]
+    advised: bool
+
+
+def _step(progress: Progress | None, index: int, message: str, *fields: object) -> None:
+    """Log step ``index`` (0-based) and tell ``progress`` how far the run is."""
+    log.info("[%d/%d] " + message, index + 1, len(STEPS), *fields)
+    if progress is not None:
+        progress(*STEPS[index])
+
+
+def _demand_report(progress: Progress | None, lines: int) -> Callable[[str], None]:
+    """Log the demand step's lines and move ``progress`` on by one part in ``lines`` each."""
+    start, end = STEPS[1][1], STEPS[2][1]
+    done = 0
+
+    def report(message: str) -> None:
+        nonlocal done
+        log.info("  %s", message)
+        done += 1
+        if progress is not None:
+            progress(STEPS[1][0], start + (end - start) * min(done, lines) / lines)
+
+    return report
+
+
+def run_all(
+    data: Path | None = None,
+    out: Path | None = None,
+    settings: JobSettings | None = None,
+    *,
+    track: bool = True,
+    progress: Progress | None = None,
+) -> RunReport:
+    """Run every pipeline end to end on a data folder and write every output.
+
+    Args:
+        data: A folder laid out like the demo data (default: ``XINGNONG_DATA``, else the demo
+            data).
+        out: The artifacts folder (default: ``artifacts/`` in the project folder).
+        settings: Periods, horizon, folds and series keys (default: weekly, 8, 4).
+        track: Log every step to MLflow and register the model.
+        progress: Told how far the run is as each step starts (an app's progress bar).
+
+    Returns:
+        What was done and written.
+
+    Raises:
+        XingnongError: Bad input (one line), or an output that cannot be written.
+    """
+    job = settings or JobSettings()
+    folder = Path(data or config.settings().data_dir).resolve()
+    out = out or config.settings().artifacts_dir
+    _step(progress, 0, "validating %s", folder)
+    inputs = read_data_folder(folder)
+    written = []
+    if inputs.ingest.rows_quarantined:
+        quarantine = out / QUARANTINE_FILE
+        written.append(write_csv(inputs.ingest.quarantine, quarantine, excel_bom=True))
+    _step(progress, 1, "demand: backtest and training")
+    windows = job.backtest.warmup + job.backtest.folds + 1
+    outcome = train_demand(inputs, job, track=track, report=_demand_report(progress, windows))
+    _step(progress, 2, "writing the forecast to %s", out)
+    written.append(write_csv(outcome.forecast, out / FORECAST_FILE))
+    written.append(write_csv(outcome.backtest, out / BACKTEST_FILE))
+    served = {
+        "registered_model": REGISTERED_DEMAND_MODEL,
+        "model_version": outcome.version,
+        "data_folder": str(folder),
+    }
+    written.append(write_json({**outcome.metrics, **served}, out / METRICS_FILE))
+    advised = inputs.regions is not None and inputs.products is not None
+    if advised:
+        evidence = load_evidence(folder, out)
+        _step(progress, 3, "processing options and regional brands")
+        _, multipliers = train_processing(evidence, out, track=track)
+        evidence = dataclasses.replace(evidence, multipliers=multipliers)
+        train_brand(evidence, out, track=track)
+        written += [out / PROCESSING_FILE, out / BRAND_FILE]
+        _step(progress, 4, "recommendations")
+        weeks = job.backtest.horizon
+        written += write_recommendations(evidence, out, weeks=weeks, track=track)
+    else:
+        log.info("no regions or products table: processing, brand and recommendations skipped")
+    if progress is not None:
+        progress("done", 1.0)
+    ingest = inputs.ingest
+    return RunReport(
+        data=folder,
+        out=out,
+        rows_read=ingest.rows_read,
+        rows_accepted=ingest.rows_accepted,
+        rows_quarantined=ingest.rows_quarantined,
+        metrics=outcome.metrics,
+        bundle=outcome.bundle,
+        model_version=outcome.version,
+        written=tuple(written),
+        advised=advised,
+    )

@@ -1,0 +1,41 @@
+"""How a demand job models: periods, horizon, folds, and the columns that split a series."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from recommender.data.contract import CHANNEL, FORM, PRODUCT, REGION
+from recommender.errors import DataError
+from recommender.forecast.settings import BacktestConfig
+
+SPLITTABLE: tuple[str, ...] = (CHANNEL, FORM)
+"""Columns that may split a (region, product) series into several."""
+
+
+@dataclass(frozen=True)
+class JobSettings:
+    """Typed settings of the demand jobs (set by ``--freq``, ``--horizon``, ``--folds``, ``--by``).
+
+    Attributes:
+        backtest: Periods, horizon, scored folds, warm-up windows, interval level and LightGBM
+            settings (defaults: weeks ending Sunday, 8 ahead, 4 folds).
+        by: Columns that split a series besides region and product (of :data:`SPLITTABLE`).
+
+    Raises:
+        DataError: ``by`` names a column that cannot split a series.
+    """
+
+    backtest: BacktestConfig = field(default_factory=BacktestConfig)
+    by: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        unknown = sorted(set(self.by) - set(SPLITTABLE))
+        if unknown:
+            raise DataError(
+                f"a series can be split by {' and '.join(SPLITTABLE)}, not {', '.join(unknown)}"
+            )
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        """The columns that identify a series: region, product, then the ``by`` columns."""
+        return (REGION, PRODUCT, *dict.fromkeys(self.by))

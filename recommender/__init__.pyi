@@ -1,0 +1,3 @@
+from .bundle import Bundle, load_bundle
+
+__all__ = ["Bundle", "load_bundle"]

@@ -1,0 +1,67 @@
+"""Every file name of a data folder and of a run's artifacts folder, defined once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+# A cooperative's data folder, laid out like the embedded demo data.
+SALES_FILE = "sales.csv"
+SALES_PARQUET_FILE = "sales.parquet"
+REGIONS_FILE = "regions.csv"
+PRODUCTS_FILE = "products.csv"
+OPTIONS_FILE = "processing_options.csv"
+CROPS_FILE = "crop_economics.csv"
+SIGNALS_FILE = "brand_signals.csv"
+PROFILE_FILE = "coop_profile.json"
+
+REFERENCE_FILES: tuple[str, ...] = (
+    REGIONS_FILE,
+    PRODUCTS_FILE,
+    OPTIONS_FILE,
+    CROPS_FILE,
+    SIGNALS_FILE,
+    PROFILE_FILE,
+)
+"""The files of a data folder besides the sales."""
+
+DEFAULTED_FILES: tuple[str, ...] = (OPTIONS_FILE, CROPS_FILE, SIGNALS_FILE)
+"""Reference tables a data folder may leave out: the demo data's are used instead."""
+
+# A run's artifacts folder: what ``xingnong run`` writes, what ``recommend`` and the app read.
+FORECAST_FILE = "forecast.csv"
+BACKTEST_FILE = "backtest.csv"
+METRICS_FILE = "metrics.json"
+QUARANTINE_FILE = "quarantine.csv"
+PROCESSING_FILE = "processing.csv"
+BRAND_FILE = "brand.csv"
+MULTIPLIERS_FILE = "form_multipliers.csv"
+ELASTICITY_FILE = "volume_elasticity.csv"
+RECOMMENDATIONS_DIR = "recommendations"
+
+
+def sales_file(folder: Path) -> Path | None:
+    """The sales file of a data folder: ``sales.csv``, else ``sales.parquet``.
+
+    Args:
+        folder: The data folder.
+
+    Returns:
+        The file, or None when the folder has neither.
+    """
+    for name in (SALES_FILE, SALES_PARQUET_FILE):
+        if (folder / name).is_file():
+            return folder / name
+    return None
+
+
+def recommendations_file(artifacts: Path, region: str) -> Path:
+    """Where a region's recommendations document is written in an artifacts folder.
+
+    Args:
+        artifacts: The artifacts folder.
+        region: The region code.
+
+    Returns:
+        ``<artifacts>/recommendations/<region>.json``.
+    """
+    return artifacts / RECOMMENDATIONS_DIR / f"{region}.json"

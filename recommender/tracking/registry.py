@@ -1,0 +1,251 @@
+"""The model registry: demand bundles logged as pyfunc models, their versions and aliases."""
+
+from __future__ import annotations
+
+import warnings
+from datetime import UTC, datetime
+from importlib import metadata as importlib_metadata
+from pathlib import Path
+from typing import Any
+
+import mlflow
+import pandas as pd
+from mlflow import MlflowClient
+from mlflow.exceptions import MlflowException
+from mlflow.models import Model
+
+from recommender.bundle import Bundle, bundle_digest, load_bundle, verify_bundle
+from recommender.config import CHAMPION_ALIAS, REGISTERED_DEMAND_MODEL
+from recommender.errors import BundleError
+from recommender.tracking.runs import require_run
+from recommender.tracking.store import ensure_configured
+
+__all__ = [
+    "BUNDLE_ARTIFACT",
+    "BUNDLE_DIGEST_TAG",
+    "MODEL_NAME",
+    "PYFUNC_FILE",
+    "champion_version",
+    "load_registered_bundle",
+    "log_bundle_model",
+    "promote",
+]
+
+BUNDLE_ARTIFACT = "bundle"
+"""Key of the bundle directory among the pyfunc model's artifacts."""
+
+MODEL_NAME = "model"
+"""Name of the logged pyfunc model inside a run."""
+
+BUNDLE_DIGEST_TAG = "xingnong.bundle_digest"
+"""Model-version and run tag holding :func:`recommender.bundle.bundle_digest`."""
+
+PYFUNC_FILE = Path(__file__).with_name("pyfunc_model.py")
+"""The package's "models from code" file, serving :class:`~.serving.DemandPyfunc`."""
+
+_SERVING_REQUIREMENTS = ("mlflow", "lightgbm", "pandas", "numpy", "pyarrow")
+
+
+def log_bundle_model(
+    bundle_path: Path,
+    *,
+    registered_name: str = REGISTERED_DEMAND_MODEL,
+    champion: bool,
+    python_model: str | Path | None = None,
+    input_example: pd.DataFrame | None = None,
+) -> str:
+    """Log a verified bundle as a pyfunc model of the active run and register it.
+
+    The bundle directory becomes the model's ``bundle`` artifact, so the pyfunc model's
+    ``load_context`` finds it at ``context.artifacts["bundle"]``. The serving code is a
+    "models from code" file (nothing is pickled). The new version is tagged with the bundle's
+    digest, and gets the ``champion`` alias when asked.
+
+    Args:
+        bundle_path: A bundle written by :func:`recommender.bundle.save_bundle`.
+        registered_name: Registered model name.
+        champion: Whether the new version becomes ``@champion``.
+        python_model: Path of a Python file that calls ``mlflow.models.set_model(...)`` with a
+            ``PythonModel`` whose ``load_context`` calls ``load_bundle(context.artifacts
+            ["bundle"])``. Defaults to :data:`PYFUNC_FILE`, which serves the bundle's forecast
+            with :class:`~recommender.tracking.serving.DemandPyfunc`.
+        input_example: A few rows of model input; when given MLflow stores it and infers the
+            model signature from it (integer columns are cast to float64 first).
+
+    Returns:
+        The new version number, as a string.
+
+    Raises:
+        BundleError: The bundle does not verify.
+        ValueError: ``python_model`` is not an existing ``.py`` file.
+        RuntimeError: No run is active.
+    """
+    require_run()
+    verify_bundle(bundle_path)
+    code_path = _model_code_path(PYFUNC_FILE if python_model is None else python_model)
+    digest = bundle_digest(bundle_path)
+    example = None
+    if input_example is not None:
+        ints = input_example.select_dtypes("integer").columns
+        example = input_example.astype(dict.fromkeys(ints, "float64"))
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", category=FutureWarning, module=r"mlflow\.")
+        warnings.filterwarnings("ignore", category=DeprecationWarning, module=r"mlflow\.")
+        warnings.filterwarnings("ignore", message=r"Hint: Inferred schema contains integer")
+        info = mlflow.pyfunc.log_model(
+            name=MODEL_NAME,
+            python_model=str(code_path),
+            artifacts={BUNDLE_ARTIFACT: str(Path(bundle_path).resolve())},
+            registered_model_name=registered_name,
+            pip_requirements=_serving_requirements(),
+            input_example=example,
+            tags={BUNDLE_DIGEST_TAG: digest},
+        )
+    version = str(info.registered_model_version)
+    client = MlflowClient()
+    client.set_model_version_tag(registered_name, version, BUNDLE_DIGEST_TAG, digest)
+    mlflow.set_tag(BUNDLE_DIGEST_TAG, digest)
+    if champion:
+        client.set_registered_model_alias(registered_name, CHAMPION_ALIAS, version)
+    return version
+
+
+def promote(
+    version: str | int,
+    name: str = REGISTERED_DEMAND_MODEL,
+    alias: str = CHAMPION_ALIAS,
+) -> None:
+    """Point an alias (``@champion`` by default) at an existing registered version.
+
+    Args:
+        version: The version number.
+        name: Registered model name.
+        alias: The alias.
+
+    Raises:
+        BundleError: The model or version does not exist.
+    """
+    ensure_configured()
+    client = MlflowClient()
+    try:
+        client.get_model_version(name, str(version))
+        client.set_registered_model_alias(name, alias, str(version))
+    except MlflowException as exc:
+        raise BundleError(f"registered model {name!r} has no version {version}") from exc
+
+
+def champion_version(
+    name: str = REGISTERED_DEMAND_MODEL, alias: str = CHAMPION_ALIAS
+) -> dict[str, Any] | None:
+    """Which registered version an alias points at.
+
+    Args:
+        name: Registered model name.
+        alias: The alias.
+
+    Returns:
+        ``{"name", "alias", "version", "run_id", "created_at" (UTC datetime of the version),
+        "bundle_digest" (or None), "model_uri"}``, or None when the model or alias does not
+        exist.
+    """
+    ensure_configured()
+    version = _version_by_alias(MlflowClient(), name, alias)
+    if version is None:
+        return None
+    return {
+        "name": name,
+        "alias": alias,
+        "version": str(version.version),
+        "run_id": version.run_id,
+        "created_at": datetime.fromtimestamp(version.creation_timestamp / 1000, tz=UTC),
+        "bundle_digest": (version.tags or {}).get(BUNDLE_DIGEST_TAG),
+        "model_uri": f"models:/{name}@{alias}",
+    }
+
+
+def load_registered_bundle(
+    name: str = REGISTERED_DEMAND_MODEL,
+    alias: str = CHAMPION_ALIAS,
+    dst: Path | None = None,
+) -> Bundle:
+    """Download the bundle of ``models:/name@alias`` and load it, verified.
+
+    The alias is resolved to a version number first, so a concurrent promotion cannot mix two
+    versions. Only the bundle is loaded: no MLflow model code runs.
+
+    Args:
+        name: Registered model name.
+        alias: The alias.
+        dst: Folder to download into; when omitted a local store's files are read in place
+            (remote stores download to a temporary folder).
+
+    Returns:
+        The verified bundle.
+
+    Raises:
+        BundleError: The model, the alias or the bundle artifact is missing, or the bundle does
+            not verify.
+    """
+    ensure_configured()
+    client = MlflowClient()
+    try:
+        client.get_registered_model(name)
+    except MlflowException as exc:
+        raise BundleError(f"no registered model named {name!r}") from exc
+    version = _version_by_alias(client, name, alias)
+    if version is None:
+        raise BundleError(f"registered model {name!r} has no version with alias @{alias}")
+    uri = f"models:/{name}/{version.version}"
+    if dst is not None:
+        Path(dst).mkdir(parents=True, exist_ok=True)
+    try:
+        local = Path(
+            mlflow.artifacts.download_artifacts(
+                artifact_uri=uri, dst_path=None if dst is None else str(dst)
+            )
+        )
+    except (MlflowException, OSError) as exc:
+        raise BundleError(f"cannot download {uri} ({exc})") from exc
+    return load_bundle(_bundle_dir(local, uri))
+
+
+def _model_code_path(python_model: str | Path) -> Path:
+    """Check the models-from-code file."""
+    path = Path(python_model)
+    if path.suffix != ".py" or not path.is_file():
+        raise ValueError(f"python_model {str(path)!r} is not an existing .py file")
+    return path.resolve()
+
+
+def _serving_requirements() -> list[str]:
+    """Pinned requirements of the serving environment (xingnong itself is not on PyPI)."""
+    pins = []
+    for dist in _SERVING_REQUIREMENTS:
+        try:
+            pins.append(f"{dist}=={importlib_metadata.version(dist)}")
+        except importlib_metadata.PackageNotFoundError:
+            pins.append(dist)
+    return pins
+
+
+def _version_by_alias(client: MlflowClient, name: str, alias: str) -> Any | None:
+    """The model version behind ``name@alias``, or None."""
+    try:
+        return client.get_model_version_by_alias(name, alias)
+    except MlflowException as exc:
+        if exc.error_code in ("RESOURCE_DOES_NOT_EXIST", "NOT_FOUND", "INVALID_PARAMETER_VALUE"):
+            return None
+        raise
+
+
+def _bundle_dir(model_dir: Path, uri: str) -> Path:
+    """The ``bundle`` artifact folder of a downloaded pyfunc model."""
+    try:
+        flavor = Model.load(str(model_dir)).flavors.get("python_function", {})
+        relative = flavor["artifacts"][BUNDLE_ARTIFACT]["path"]
+    except (MlflowException, OSError, KeyError, TypeError) as exc:
+        raise BundleError(f"{uri} has no {BUNDLE_ARTIFACT!r} artifact ({exc})") from exc
+    path = (model_dir / relative).resolve()
+    if not path.is_relative_to(model_dir.resolve()):
+        raise BundleError(f"{uri}: the {BUNDLE_ARTIFACT!r} artifact is outside the model")
+    return path

@@ -1,0 +1,158 @@
+import json
+
+import mlflow
+import pandas as pd
+import pytest
+
+from pipelines.cli import main
+from recommender import load_bundle
+from recommender.errors import BundleError
+from recommender.forecast.forecaster import DemandForecaster
+from recommender.tracking import champion_version, runs_table
+
+SMALL = ["--freq", "W-SUN", "--horizon", "4", "--folds", "2"]
+
+
+@pytest.fixture
+def trained(tmp_path, tiny_sales_csv):
+    bundle = tmp_path / "models" / "demand"
+    code = main(
+        ["train", "demand", "--sales", str(tiny_sales_csv), "--bundle", str(bundle), *SMALL]
+    )
+    return code, bundle
+
+
+def test_train_saves_a_verified_bundle_that_reproduces_its_forecast(trained):
+    code, bundle = trained
+    assert code == 0
+    # when another service loads the bundle with one call
+    loaded = load_bundle(bundle)
+    meta = loaded.metadata
+    # then the metadata documents the model
+    assert meta["schema_version"] == 1
+    assert len(meta["data_digest"]) == 64
+    assert meta["forecaster"]["feature_names"] == loaded.boosters["point"].feature_name()
+    assert "lightgbm" in meta["library_versions"]
+    assert meta["metrics"]["overall"]["forecast"]["wape"] > 0
+    # and recomputing the forecast from the bundle gives the saved forecast
+    again = DemandForecaster.from_bundle(loaded).predict()
+    saved = loaded.tables["forecast"]
+    pd.testing.assert_frame_equal(again.reset_index(drop=True), saved, check_dtype=False)
+    assert (again["hi"] >= again["forecast"]).all() and (again["lo"] >= 0).all()
+
+
+def test_a_changed_bundle_file_is_refused(trained):
+    _, bundle = trained
+    meta = bundle / "metadata.json"
+    data = json.loads(meta.read_text())
+    data["forecaster"]["weights"] = {"lgb": 1.0, "ets": 0.0, "theta": 0.0}
+    meta.write_text(json.dumps(data))
+    with pytest.raises(BundleError, match="metadata.json"):
+        load_bundle(bundle)
+
+
+def test_train_logs_the_run_and_registers_the_model(trained):
+    code, bundle = trained
+    assert code == 0
+    # then MLflow has one finished run with per-fold and overall metrics and the digest
+    runs = runs_table("xingnong-demand")
+    assert len(runs) == 1
+    run = runs.iloc[0]
+    assert run["status"] == "FINISHED"
+    assert run["metrics.forecast_wape"] > 0 and run["metrics.ets_wape"] > 0
+    assert len(run["tags.data_digest"]) == 64
+    assert run["tags.version.lightgbm"] and run["tags.version.pandas"]
+    client = mlflow.MlflowClient()
+    # the run's headline value is the overall one; the folds are a separate, stepped metric
+    overall = load_bundle(bundle).metadata["metrics"]["overall"]
+    assert run["metrics.forecast_wape"] == pytest.approx(overall["forecast"]["wape"])
+    history = client.get_metric_history(run["run_id"], "forecast_wape")
+    assert [m.step for m in history] == [0]
+    folds = client.get_metric_history(run["run_id"], "fold_forecast_wape")
+    assert sorted(m.step for m in folds) == [1, 2]
+    artifacts = {a.path for a in client.list_artifacts(run["run_id"])}
+    assert {"metrics.json", "backtest.csv", "forecast.png", "feature_importance.png"} <= artifacts
+    # and the model is registered; @champion only if the backtest beat the baselines
+    versions = client.search_model_versions("name='xingnong-demand'")
+    assert len(versions) == 1
+    beats = run["tags.beats_baselines"] == "True"
+    champion = champion_version()
+    assert (champion is not None) == beats
+
+
+def test_the_registered_model_serves_forecasts_through_pyfunc(trained):
+    # when the registered version is loaded the way MLflow serving loads it
+    model = mlflow.pyfunc.load_model("models:/xingnong-demand/1")
+    out = model.predict(pd.DataFrame({"region": ["county0"], "product": ["prod0"]}))
+    # then it answers with that series' forecast rows
+    assert list(out.columns) == ["region", "product", "date", "h", "forecast", "lo", "hi", "method"]
+    assert len(out) == 4
+    assert set(out["region"]) == {"county0"} and set(out["product"]) == {"prod0"}
+    assert (out["forecast"] >= 0).all()
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_mlflow_models_serve_answers_with_forecasts(trained, tmp_path):
+    import json as _json
+    import os
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+    from pathlib import Path
+
+    # given the registered model served by MLflow's own server on loopback
+    port = _free_port()
+    env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "mlflow",
+            "models",
+            "serve",
+            "-m",
+            "models:/xingnong-demand/1",
+            "--env-manager",
+            "local",
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(port),
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/ping", timeout=2)
+                break
+            except OSError:
+                assert server.poll() is None, "the server exited"
+                time.sleep(0.5)
+        # when a service asks for one series
+        body = _json.dumps({"dataframe_records": [{"region": "county1", "product": "prod0"}]})
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}/invocations",
+            data=body.encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        answer = _json.loads(urllib.request.urlopen(request, timeout=30).read())
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    # then it gets that series' four forecast weeks
+    rows = answer["predictions"]
+    assert len(rows) == 4
+    assert {r["region"] for r in rows} == {"county1"}
+    assert all(r["lo"] <= r["forecast"] <= r["hi"] for r in rows)
