@@ -60,4 +60,4 @@ wheel-check: install
 	cd $(WHEEL_DIR) && venv/bin/python "$(CURDIR)/.ci/installed_check.py" "$$PWD/out" "$$PWD/home"
 
 clean:
-	rm -rf artifacts mlflow.db mlruns .pytest_cache
+	rm -rf artifacts mlflow.db mlruns .pytest_cache build

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from recommender.config import DEMO_DATA_DIR
-from recommender.data.layout import REFERENCE_FILES, SALES_FILE
+from recommender.data.layout import FORECAST_FILE, METRICS_FILE, REFERENCE_FILES, SALES_FILE
+from recommender.decide.evidence import Evidence, load_evidence
 
 REPO = Path(__file__).resolve().parents[1]
 """The source checkout (app.py, the data folder's reference data sets)."""
@@ -32,3 +35,63 @@ def write_coop(folder: Path) -> Path:
     sales = sales[pd.to_datetime(sales["date"]) > pd.Timestamp("2023-08-01")]
     sales.to_csv(folder / SALES_FILE, index=False)
     return folder
+
+
+def hand_forecast(folder: Path, artifacts: Path) -> Path:
+    """A run's outputs made by hand: each series' same 8 weeks last year, as its forecast.
+
+    Args:
+        folder: A data folder (see :func:`write_coop`).
+        artifacts: Where to write ``forecast.csv`` and ``metrics.json`` (created).
+
+    Returns:
+        The artifacts folder.
+    """
+    sales = pd.read_csv(folder / SALES_FILE, parse_dates=["date"])
+    weekly = (
+        sales.assign(date=sales["date"].dt.to_period("W-SUN").dt.end_time.dt.normalize())
+        .groupby(["region", "product", "date"], as_index=False)["quantity"]
+        .sum()
+    )
+    last = weekly["date"].max()
+    ahead = weekly[weekly["date"] > last - pd.Timedelta(weeks=52)].copy()
+    ahead = ahead[ahead["date"] <= last - pd.Timedelta(weeks=44)]
+    ahead["date"] = ahead["date"] + pd.Timedelta(weeks=52)
+    forecast = ahead.rename(columns={"quantity": "forecast"}).assign(
+        lo=lambda f: f["forecast"] * 0.7, hi=lambda f: f["forecast"] * 1.3, method="full"
+    )
+    artifacts.mkdir(parents=True, exist_ok=True)
+    forecast.to_csv(artifacts / FORECAST_FILE, index=False)
+    (artifacts / METRICS_FILE).write_text(json.dumps({"data_digest": "test"}))
+    return artifacts
+
+
+def hand_evidence(root: Path) -> Evidence:
+    """Three demo counties (:func:`write_coop`) with a forecast made by hand."""
+    folder = write_coop(root / "coop")
+    return load_evidence(folder, hand_forecast(folder, root / "artifacts"))
+
+
+def make_sales(n_series: int = 6, weeks: int = 110, seed: int = 3) -> pd.DataFrame:
+    """Tiny seeded weekly sales in contract columns: seasonal, trending, one short series."""
+    rng = np.random.default_rng(seed)
+    dates = pd.date_range("2023-01-01", periods=weeks, freq="W-SUN")
+    rows = []
+    for i in range(n_series):
+        region, product = f"county{i % 3}", f"prod{i // 3}"
+        level = 20 + 15 * i
+        t = np.arange(weeks)
+        mean = level * (1 + 0.5 * np.sin(2 * np.pi * t / 52 + i)) * (1 + 0.002 * t)
+        qty = rng.poisson(np.maximum(mean, 0.5))
+        start = weeks - 5 if i == n_series - 1 else 0  # the last series is too short to model
+        for d, q in zip(dates[start:], qty[start:], strict=True):
+            rows.append(
+                {
+                    "date": d.strftime("%Y-%m-%d"),
+                    "region": region,
+                    "product": product,
+                    "quantity": float(q),
+                    "price": round(10 + rng.normal(0, 0.5), 2),
+                }
+            )
+    return pd.DataFrame(rows)

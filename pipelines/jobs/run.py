@@ -94,8 +94,8 @@ def _demand_report(progress: Progress | None, lines: int) -> Callable[[str], Non
 
 
 def run_all(
-    data: Path | None = None,
-    out: Path | None = None,
+    data: str | Path | None = None,
+    out: str | Path | None = None,
     settings: JobSettings | None = None,
     *,
     track: bool = True,
@@ -119,7 +119,7 @@ def run_all(
     """
     job = settings or JobSettings()
     folder = Path(data or config.settings().data_dir).resolve()
-    out = out or config.settings().artifacts_dir
+    out = Path(out) if out else config.settings().artifacts_dir
     _step(progress, 0, "validating %s", folder)
     inputs = read_data_folder(folder)
     written = []

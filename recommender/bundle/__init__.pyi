@@ -2,11 +2,11 @@ from .atomic import atomic_folder, write_atomic
 from .folder import (
     Bundle,
     bundle_digest,
-    library_versions,
     load_bundle,
     save_bundle,
     verify_bundle,
 )
+from .versions import library_versions
 
 __all__ = [
     "Bundle",

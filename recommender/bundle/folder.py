@@ -5,12 +5,10 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import platform
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from importlib import metadata as importlib_metadata
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +27,7 @@ from recommender.bundle.manifest import (
     read_verified,
     write_manifest,
 )
+from recommender.bundle.versions import library_versions
 from recommender.errors import BundleError
 
 __all__ = [
@@ -38,7 +37,6 @@ __all__ = [
     "SIGNATURE_FILE",
     "Bundle",
     "bundle_digest",
-    "library_versions",
     "load_bundle",
     "save_bundle",
     "verify_bundle",
@@ -222,26 +220,6 @@ def _to_json_bytes(label: str, obj: Mapping[str, Any]) -> bytes:
     except (TypeError, ValueError) as exc:
         raise BundleError(f"{label}: metadata is not JSON-serialisable ({exc})") from exc
     return (text + "\n").encode("utf-8")
-
-
-def library_versions() -> dict[str, str]:
-    """Versions of the libraries that write (and train) a bundle."""
-    return {
-        "python": platform.python_version(),
-        "lightgbm": _dist_version("lightgbm"),
-        "pandas": pd.__version__,
-        "numpy": np.__version__,
-        "scikit-learn": _dist_version("scikit-learn"),
-        "xingnong": _dist_version("xingnong"),
-    }
-
-
-def _dist_version(dist: str) -> str:
-    """Installed version of a distribution, or ``"unknown"``."""
-    try:
-        return importlib_metadata.version(dist)
-    except importlib_metadata.PackageNotFoundError:
-        return "unknown"
 
 
 # --------------------------------------------------------------------------------------------

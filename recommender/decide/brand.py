@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from recommender.data import vocabulary
-from recommender.data.contract import DATE, FORM, PRICE, PRODUCT, QUANTITY, REGION
+from recommender.data.contract import DATE, DEFAULT_FORM, FORM, PRICE, PRODUCT, QUANTITY, REGION
 from recommender.data.periods import WEEKLY
 from recommender.data.vocabulary import (
     APPLY_FOR_GI,
@@ -115,7 +115,7 @@ def _priced(sales: pd.DataFrame) -> pd.DataFrame:
     """Priced rows in each product's reference form (fresh, else its highest-volume form)."""
     rows = sales[sales[PRICE].notna() & (sales[QUANTITY] > 0)]
     by_form = rows.groupby([PRODUCT, FORM])[QUANTITY].sum().reset_index()
-    by_form["fresh"] = by_form[FORM] == "fresh"
+    by_form["fresh"] = by_form[FORM] == DEFAULT_FORM
     ref = by_form.sort_values([PRODUCT, "fresh", QUANTITY]).groupby(PRODUCT)[FORM].last()
     rows = rows[rows[FORM] == rows[PRODUCT].map(ref)]
     return rows.assign(value=rows[PRICE] * rows[QUANTITY])

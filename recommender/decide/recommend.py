@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from recommender.data.contract import REGION
+from recommender.data.contract import DEFAULT_FORM, OPTION, REGION
 from recommender.decide.basis import (
     RegionBasis,
     prepare,
@@ -137,7 +137,7 @@ def advise(
         process = score_options(
             options, prices, basis.multipliers, basis.demand, profile, fresh_shelf_life=ev.products
         )
-        process = process[(process[REGION] == region) & (process["option"] != "fresh")]
+        process = process[(process[REGION] == region) & (process[OPTION] != DEFAULT_FORM)]
         process = process[np.isfinite(process["score"]) & (process["annual_uplift"] > 0)]
         doc["process"] = _records(process, top)
     if "brand" in kinds:

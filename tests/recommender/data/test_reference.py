@@ -8,6 +8,7 @@ import pytest
 
 from recommender.data.reference import (
     code_lookup,
+    counties_by_province,
     region_hierarchy,
     validate_products,
     validate_regions,
@@ -125,3 +126,9 @@ def test_code_lookup_maps_codes_and_unique_names():
     assert lookup["汉中市"] == "hanzhong"
     assert lookup["xi'an"] == "xian"
     assert "留坝县" not in lookup
+
+
+def test_counties_are_grouped_by_the_province_above_their_city():
+    regions = validate_regions(_regions())
+    groups = counties_by_province(regions, ["liuba", "foping", "atlantis"])
+    assert groups == {"shaanxi": ["foping", "liuba"], "": ["atlantis"]}

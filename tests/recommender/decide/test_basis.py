@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 from typing import Any
 
@@ -10,11 +9,10 @@ import pandas as pd
 import pytest
 
 from recommender.decide.basis import prepare
-from recommender.decide.evidence import load_evidence
 from recommender.decide.recommend import recommend
 from recommender.decide.whatif import WhatIf, advise_whatif, apply_whatif
 from recommender.errors import DataError
-from tests.helpers import write_coop
+from tests.helpers import hand_evidence
 
 REGION = "zhouzhi"
 
@@ -22,26 +20,7 @@ REGION = "zhouzhi"
 @pytest.fixture(scope="module")
 def evidence(tmp_path_factory):
     """Three demo counties and a forecast made by hand: each series' same weeks last year."""
-    root = tmp_path_factory.mktemp("basis")
-    folder = write_coop(root / "coop")
-    sales = pd.read_csv(folder / "sales.csv", parse_dates=["date"])
-    weekly = (
-        sales.assign(date=sales["date"].dt.to_period("W-SUN").dt.end_time.dt.normalize())
-        .groupby(["region", "product", "date"], as_index=False)["quantity"]
-        .sum()
-    )
-    last = weekly["date"].max()
-    ahead = weekly[weekly["date"] > last - pd.Timedelta(weeks=52)].copy()
-    ahead = ahead[ahead["date"] <= last - pd.Timedelta(weeks=44)]
-    ahead["date"] = ahead["date"] + pd.Timedelta(weeks=52)
-    forecast = ahead.rename(columns={"quantity": "forecast"}).assign(
-        lo=lambda f: f["forecast"] * 0.7, hi=lambda f: f["forecast"] * 1.3, method="full"
-    )
-    artifacts = root / "artifacts"
-    artifacts.mkdir()
-    forecast.to_csv(artifacts / "forecast.csv", index=False)
-    (artifacts / "metrics.json").write_text(json.dumps({"data_digest": "test"}))
-    return load_evidence(folder, artifacts)
+    return hand_evidence(tmp_path_factory.mktemp("basis"))
 
 
 def _same(fast: Any, slow: Any, path: str = "") -> None:

@@ -11,6 +11,7 @@ from recommender.present.labels import (
     named,
     product_label,
     product_names,
+    region_names,
     value_label,
 )
 
@@ -128,3 +129,10 @@ def test_every_quarantine_reason_has_words_in_both_languages():
         assert zh != reason.value and en != reason.value, reason
     assert reason_label("bad_date", "zh") == "日期无效"
     assert reason_label("something_new", "en") == "something_new"
+
+
+def test_region_names_read_both_names_and_blank_missing_ones():
+    table = pd.DataFrame(
+        {"region": ["liuba", "x"], "name_zh": ["留坝县", None], "name_en": ["Liuba", None]}
+    )
+    assert region_names(table) == {"liuba": ("留坝县", "Liuba"), "x": ("", "")}
