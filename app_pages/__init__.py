@@ -1,1 +1,1 @@
-"""Pages of the Streamlit app, one module per page."""
+"""The app's pages, one module each, and what they share (session, reads, downloads, training)."""

@@ -46,7 +46,7 @@ def run_recommend(quick: bool, results: Path) -> dict[str, Any]:
 
         settings.cache_clear()
         train_seconds = _train(home, quick)
-        from pipelines.recommend import load_evidence
+        from recommender.decide.evidence import load_evidence
         from recommender.decide.recommend import recommend
 
         artifacts = settings().artifacts_dir
