@@ -188,8 +188,11 @@ def available_counties() -> list[str]:
 
 def default_county(counties: list[str]) -> str | None:
     """The cooperative's own county when it has a forecast, else the first."""
+    data = data_key()
     try:
-        own: str | None = load_profile(Path(data_key()) / PROFILE_FILE).region
+        own: str | None = (
+            load_profile(Path(data) / PROFILE_FILE).resolved(region_table(data)).region
+        )
     except DataError:
         own = None
     return own if own in counties else (counties[0] if counties else None)

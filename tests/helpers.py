@@ -95,3 +95,51 @@ def make_sales(n_series: int = 6, weeks: int = 110, seed: int = 3) -> pd.DataFra
                 }
             )
     return pd.DataFrame(rows)
+
+
+KEYS = {
+    "county0": "Albany",
+    "county1": "AGRA(UP)",
+    "county2": " 周至县 West ",
+    "prod0": "キャベツ cabbage",
+    "prod1": "Kiwi|Gold",
+}
+"""The tiny sales' keys renamed the way users write theirs: case, brackets, spaces, CJK, ``|``."""
+
+
+def sales_with_user_keys() -> pd.DataFrame:
+    """:func:`make_sales` with the region and product keys of :data:`KEYS`."""
+    sales = make_sales()
+    return sales.assign(region=sales["region"].map(KEYS), product=sales["product"].map(KEYS))
+
+
+RENAMED = {"zhouzhi": "Zhouzhi (周至)", "luochuan": "LUO/chuan", "kiwifruit": "Kiwi Fruit"}
+"""Demo codes renamed the way a cooperative might write its own (see :func:`write_renamed_coop`)."""
+
+
+def write_renamed_coop(folder: Path) -> Path:
+    """:func:`write_coop` with some region and product codes renamed as in :data:`RENAMED`.
+
+    The tables write the new codes; the sales and the profile write them in other cases (or
+    by name), as users do, so reading the folder must match them to the tables' codes.
+    """
+    write_coop(folder)
+    columns = {
+        "regions.csv": ("region",),
+        "products.csv": ("product",),
+        "processing_options.csv": ("product",),
+        "crop_economics.csv": ("product",),
+        "brand_signals.csv": ("region", "product"),
+        SALES_FILE: ("region", "product"),
+    }
+    for name, cols in columns.items():
+        table = pd.read_csv(folder / name, dtype=str, keep_default_na=False)
+        for col in cols:
+            renamed = table[col].map(lambda v: RENAMED.get(v, v))
+            table[col] = renamed.str.lower() if name == SALES_FILE else renamed
+        table.to_csv(folder / name, index=False)
+    profile = json.loads((folder / "coop_profile.json").read_text(encoding="utf-8"))
+    profile["region"] = RENAMED["zhouzhi"].upper()
+    profile["raw_volume_kg"] = {RENAMED.get(p, p): kg for p, kg in profile["raw_volume_kg"].items()}
+    (folder / "coop_profile.json").write_text(json.dumps(profile, ensure_ascii=False))
+    return folder

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
@@ -46,7 +46,11 @@ _FALSE = {"false", "0", "no", "n"}
 
 @dataclass(frozen=True)
 class Field:
-    """How one column is parsed: ``kind`` is code, text, float, int or bool."""
+    """How one column is parsed: ``kind`` is code, key, text, float, int or bool.
+
+    A ``code`` is compared and stored trimmed and lower-case (a vocabulary value); a ``key`` is
+    a user's identifier (region, product), stored exactly as written.
+    """
 
     kind: str
     required: bool = True
@@ -65,7 +69,7 @@ def _parse_value(text: str, field: Field) -> tuple[object, str | None]:
     if text == "":
         return (None, "is blank") if field.required else (None, None)
     value: object
-    if field.kind in ("code", "text"):
+    if field.kind in ("code", "key", "text"):
         value = text
     elif field.kind == "bool":
         low = text.lower()
@@ -105,6 +109,8 @@ def parse_fields(
         values = []
         for position, (original, value_text) in enumerate(zip(text, cleaned, strict=True)):
             value, problem = _parse_value(value_text, field)
+            if field.kind == "key" and value is not None:
+                value = original  # the user's identifier, exactly as written
             if problem:
                 problems.append(
                     (position, f"row {position + 1}: {column} {short_value(original)!r} {problem}")
@@ -144,6 +150,40 @@ def unknown_codes(
         for position, code in enumerate(frame[column])
         if code is not None and code not in known
     ]
+
+
+def resolve_keys(
+    frame: pd.DataFrame, column: str, lookup: Mapping[str, str] | None, what: str
+) -> list[tuple[int, str]]:
+    """Write a key column as the reference table writes its codes; report keys it lacks.
+
+    Args:
+        frame: The parsed table (changed in place: ``column`` becomes the table's codes).
+        column: A ``key`` column (region or product).
+        lookup: Normalised code or name -> code, as
+            :func:`recommender.data.reference.code_lookup` makes it; None to keep the keys.
+        what: How errors name the reference table (``products``, ``regions (county)``).
+
+    Returns:
+        ``(position, message)`` for every key the table does not have.
+    """
+    if lookup is None:
+        return []
+    problems = []
+    resolved: list[object] = []
+    for position, (key, norm) in enumerate(
+        zip(frame[column], clean_code(frame[column].fillna("").astype(str)), strict=True)
+    ):
+        if key is not None and norm not in lookup:
+            problems.append(
+                (
+                    position,
+                    f"row {position + 1}: {column} {short_value(key)!r} is not in the {what} table",
+                )
+            )
+        resolved.append(lookup.get(norm, key) if key is not None else None)
+    frame[column] = pd.Series(resolved, index=frame.index, dtype=object)
+    return problems
 
 
 def codes_of(table: pd.DataFrame | None, column: str) -> set[str] | None:

@@ -90,11 +90,11 @@ class IngestResult:
         return {str(r): int(counts[r]) for r in c.REASON_ORDER if r in counts.index}
 
 
-def _codes(values: pd.Series, *, table: pd.DataFrame | None, column: str) -> pd.Series:
-    codes = clean_code(values)
+def _keys(values: pd.Series, *, table: pd.DataFrame | None, column: str) -> pd.Series:
+    """Region or product keys: as written, or the table's code for a matching code or name."""
     if table is None:
-        return codes
-    return codes.map(code_lookup(table, column))
+        return values
+    return clean_code(values).map(code_lookup(table, column))
 
 
 def validate_sales(
@@ -107,10 +107,13 @@ def validate_sales(
 ) -> IngestResult:
     """Split sales rows into accepted and quarantined, normalised to the data contract.
 
-    Text is NFKC-normalised and trimmed; region, product, channel and form are lower-case
-    codes; a blank channel is ``unknown``, a blank form ``fresh``. With a regions (products)
-    table, names (``name_zh``/``name_en``) that belong to one row are replaced by its code, and
-    a region may be a code at any level of the table.
+    Region and product are the user's identifiers: without a regions (products) table they are
+    kept exactly as written (case, spaces, width, punctuation), so every output joins back to
+    the user's own data. With the table, a code or a name (``name_zh``/``name_en``) that belongs
+    to one row, compared ignoring case, width and surrounding spaces, becomes that row's code as
+    the table writes it, and a region may be a code at any level of the table. Other text is
+    NFKC-normalised and trimmed; channel and form are lower-case codes; a blank channel is
+    ``unknown``, a blank form ``fresh``.
 
     Each quarantined row gets one reason: the first failing rule, in this order:
     ``missing_value`` (blank date, region, product or quantity), ``bad_date``, ``future_date``
@@ -200,9 +203,9 @@ def validate_sales(
     bad_price = (text[c.PRICE] != "") & ~(np.isfinite(price) & (price > 0))
     flag(bad_price, Reason.BAD_PRICE, "is not a number above 0", c.PRICE)
 
-    region = per_unique(text[c.REGION], partial(_codes, table=regions, column=c.REGION))
+    region = per_unique(original[c.REGION], partial(_keys, table=regions, column=c.REGION))
     flag(region.isna(), Reason.UNKNOWN_REGION, "is not in the regions table", c.REGION)
-    product = per_unique(text[c.PRODUCT], partial(_codes, table=products, column=c.PRODUCT))
+    product = per_unique(original[c.PRODUCT], partial(_keys, table=products, column=c.PRODUCT))
     flag(product.isna(), Reason.UNKNOWN_PRODUCT, "is not in the products table", c.PRODUCT)
 
     channel = per_unique(text[c.CHANNEL], clean_code).replace("", c.DEFAULT_CHANNEL)

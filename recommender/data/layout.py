@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import re
 from pathlib import Path
 
 # A cooperative's data folder, laid out like the embedded demo data.
@@ -54,14 +56,39 @@ def sales_file(folder: Path) -> Path | None:
     return None
 
 
+_UNSAFE = re.compile(r"[%/\\\x00-\x1f\x7f]|^\.")
+_MAX_STEM_BYTES = 200
+
+
+def file_stem(key: str) -> str:
+    r"""A user's key as a file name that stays in its folder, readable where it can be.
+
+    The key is kept as written, except that ``%``, ``/``, ``\``, control characters and a
+    leading dot are percent-encoded (so ``../x`` cannot leave the folder and two keys never
+    share a name); a name too long for a file system is cut and ends in a digest of the key.
+
+    Args:
+        key: A region or product as the user wrote it (``AGRA(UP)``, ``周至县``, ``a/b``).
+
+    Returns:
+        The file name without suffix (``AGRA(UP)``, ``周至县``, ``a%2Fb``).
+    """
+    stem = _UNSAFE.sub(lambda m: "".join(f"%{b:02X}" for b in m.group().encode()), key)
+    if len(stem.encode("utf-8")) > _MAX_STEM_BYTES:
+        digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+        stem = stem.encode("utf-8")[: _MAX_STEM_BYTES - 17].decode("utf-8", "ignore") + "~" + digest
+    return stem
+
+
 def recommendations_file(artifacts: Path, region: str) -> Path:
     """Where a region's recommendations document is written in an artifacts folder.
 
     Args:
         artifacts: The artifacts folder.
-        region: The region code.
+        region: The region code as the user wrote it.
 
     Returns:
-        ``<artifacts>/recommendations/<region>.json``.
+        ``<artifacts>/recommendations/<region>.json``, the region made safe by
+        :func:`file_stem`.
     """
-    return artifacts / RECOMMENDATIONS_DIR / f"{region}.json"
+    return artifacts / RECOMMENDATIONS_DIR / f"{file_stem(region)}.json"

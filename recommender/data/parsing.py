@@ -61,7 +61,10 @@ def clean_text(values: pd.Series) -> pd.Series:
 
 
 def clean_code(values: pd.Series) -> pd.Series:
-    """A code as the contract stores it: :func:`clean_text` and lower case.
+    """Text as codes are compared: :func:`clean_text` and lower case.
+
+    Vocabulary codes (channels, forms, levels, categories) are stored this way. Identifiers the
+    user chose (regions, products) are kept as written and only *matched* this way.
 
     Args:
         values: Text codes or names.

@@ -24,7 +24,9 @@ from recommender.data.parsing import as_text, clean_code, clean_text
 from recommender.data.readers import read_table
 from recommender.data.schemas import PRODUCTS_SCHEMA, REGIONS_SCHEMA
 
-_CODE_COLUMNS = {REGION, "parent", "level", PRODUCT, "category"}
+_IDENTIFIERS = {REGION, "parent", PRODUCT}
+"""Columns holding the user's identifiers: kept exactly as written, matched ignoring case."""
+_CODE_COLUMNS = {"level", "category"}
 _UNIQUENESS = {"multiple_fields_uniqueness", "field_uniqueness"}
 _CHECK_TEXT = {
     "not_nullable": "is blank",
@@ -39,13 +41,44 @@ _SHELF_LIFE_CHECK = pa.Check(
 
 
 def _clean(raw: pd.DataFrame) -> pd.DataFrame:
-    """Every column as cleaned text (codes lower case), blanks as None."""
+    """Every column as cleaned text (codes lower case, identifiers as written), blanks as None."""
     out = pd.DataFrame(index=raw.index)
     for column in raw.columns:
         text = as_text(raw[column])
         cleaned = clean_code(text) if column in _CODE_COLUMNS else clean_text(text)
-        out[column] = cleaned.where(cleaned != "", None).astype(object)
+        kept = text if column in _IDENTIFIERS else cleaned
+        out[column] = kept.where(cleaned != "", None).astype(object)
     return out
+
+
+def _ambiguous(frame: pd.DataFrame, column: str) -> list[tuple[int, str]]:
+    """Identifiers that differ only in case, width or surrounding spaces (e.g. Liuba, liuba)."""
+    keys = clean_code(frame[column].fillna("").astype(str))
+    problems = []
+    for position, (code, key) in enumerate(zip(frame[column], keys, strict=True)):
+        first = int(np.flatnonzero(keys.to_numpy() == key)[0])
+        if code is not None and first != position and frame[column].iloc[first] != code:
+            problems.append(
+                (
+                    position,
+                    f"row {position + 1}: {column} {short_value(code)!r} differs from row "
+                    f"{first + 1}'s {short_value(frame[column].iloc[first])!r} only in case "
+                    "or spacing",
+                )
+            )
+    return problems
+
+
+def _canonical_parents(frame: pd.DataFrame) -> pd.DataFrame:
+    """``parent`` written as its region's code is written (matched ignoring case and spaces)."""
+    codes = frame[REGION].dropna().astype(str)
+    canonical = dict(zip(clean_code(codes), codes, strict=True))
+    parents = frame["parent"]
+    keys = clean_code(parents.fillna("").astype(str))
+    resolved = [
+        canonical.get(k, p) if p is not None else None for k, p in zip(keys, parents, strict=True)
+    ]
+    return frame.assign(parent=pd.Series(resolved, index=frame.index, dtype=object))
 
 
 def _schema_problems(
@@ -115,8 +148,10 @@ def _parent_problems(frame: pd.DataFrame) -> list[tuple[int, str]]:
 def validate_regions(raw: pd.DataFrame, *, source: str = "regions") -> pd.DataFrame:
     """Check and normalise the regions table.
 
-    Codes (``region``, ``parent``, ``level``) are trimmed and lower-cased; blanks in optional
-    fields become missing. Rules: ``region`` unique and non-blank; ``name_en``/``name_zh``
+    Region codes are kept exactly as written (they are the user's identifiers); ``parent`` is
+    matched to them ignoring case and spaces and written as they are; ``level`` is trimmed and
+    lower-cased; blanks in optional fields become missing. Rules: ``region`` unique and
+    non-blank, and not two codes that differ only in case or spacing; ``name_en``/``name_zh``
     non-blank; ``level`` one of province, city, county; ``parent`` blank for provinces, else a
     region in the table exactly one level up.
 
@@ -134,8 +169,9 @@ def validate_regions(raw: pd.DataFrame, *, source: str = "regions") -> pd.DataFr
     table = f"regions ({source})" if source != "regions" else "regions"
     require_columns(raw, REGION_COLUMNS, table)
     raw = raw.reset_index(drop=True)
-    frame = _clean(raw)
+    frame = _canonical_parents(_clean(raw))
     problems = _schema_problems(frame, raw, REGIONS_SCHEMA)
+    problems += _ambiguous(frame, REGION)
     problems += _parent_problems(frame)
     if problems:
         raise table_error(table, [message for _, message in sorted(problems)])
@@ -146,9 +182,10 @@ def validate_regions(raw: pd.DataFrame, *, source: str = "regions") -> pd.DataFr
 def validate_products(raw: pd.DataFrame, *, source: str = "products") -> pd.DataFrame:
     """Check and normalise the products table.
 
-    Codes (``product``, ``category``) are trimmed and lower-cased. Rules: ``product`` unique and
-    non-blank; ``name_en``, ``name_zh``, ``category``, ``unit`` non-blank; ``shelf_life_days`` a
-    whole number above 0 (days the fresh form keeps).
+    Product codes are kept exactly as written (the user's identifiers); ``category`` is trimmed
+    and lower-cased. Rules: ``product`` unique and non-blank, and not two codes that differ only
+    in case or spacing; ``name_en``, ``name_zh``, ``category``, ``unit`` non-blank;
+    ``shelf_life_days`` a whole number above 0 (days the fresh form keeps).
 
     Args:
         raw: The table as read (text columns), or an already validated table.
@@ -171,7 +208,7 @@ def validate_products(raw: pd.DataFrame, *, source: str = "products") -> pd.Data
     checking = PRODUCTS_SCHEMA.update_column(
         "shelf_life_days", dtype="float64", checks=[_SHELF_LIFE_CHECK], nullable=True
     )
-    problems = _schema_problems(frame, raw, checking)
+    problems = _schema_problems(frame, raw, checking) + _ambiguous(frame, PRODUCT)
     if problems:
         raise table_error(table, [message for _, message in problems])
     frame["shelf_life_days"] = frame["shelf_life_days"].astype("int64")
@@ -182,25 +219,26 @@ def validate_products(raw: pd.DataFrame, *, source: str = "products") -> pd.Data
 def code_lookup(table: pd.DataFrame, code_column: str) -> dict[str, str]:
     """Map codes and unambiguous names of a validated reference table to codes.
 
-    Every code maps to itself. ``name_en`` (lower case) and ``name_zh`` also map to their code
-    when the name belongs to exactly one row and is not another row's code, so sales files may
-    say ``留坝县`` or ``Liuba`` for ``liuba``.
+    Keys are compared as :func:`~recommender.data.parsing.clean_code` makes them (ignoring case,
+    width and surrounding spaces); values are the codes exactly as the table writes them. Every
+    code maps to itself; ``name_en`` and ``name_zh`` also map to their code when the name
+    belongs to exactly one row and is not another row's code, so sales files may say ``留坝县``
+    or ``Liuba`` for ``liuba``.
 
     Args:
         table: A validated regions or products table.
         code_column: ``region`` or ``product``.
 
     Returns:
-        Normalised name or code -> code.
+        Normalised name or code -> code as written.
     """
     codes = table[code_column].astype(str)
-    lookup = {code: code for code in codes}
+    lookup = dict(zip(clean_code(codes), codes, strict=True))
+    columns = [c for c in ("name_en", "name_zh") if c in table.columns]
+    if not columns:
+        return lookup
     names = pd.concat(
-        [
-            pd.DataFrame({"name": clean_code(table[c].astype(str)), "code": codes})
-            for c in ("name_en", "name_zh")
-            if c in table.columns
-        ]
+        [pd.DataFrame({"name": clean_code(table[c].astype(str)), "code": codes}) for c in columns]
     ).drop_duplicates()
     counts = names["name"].value_counts()
     for name, code in zip(names["name"], names["code"], strict=True):

@@ -40,6 +40,7 @@ def _all_text(check: Callable[[pd.Series], pd.Series]) -> Callable[[pd.Series], 
 
 
 _is_code = _all_text(lambda u: (u.str.len() > 0) & (u == u.str.strip().str.lower()))
+_is_key = _all_text(lambda u: u.str.strip().str.len() > 0)
 _is_customer_key = _all_text(lambda u: u.str.fullmatch(r"[0-9a-f]{16}").fillna(False))
 _is_any_text = _all_text(lambda u: pd.Series(True, index=u.index))
 
@@ -53,6 +54,11 @@ def _code_column(nullable: bool = False) -> pa.Column:
     )
 
 
+def _key_column(nullable: bool = False) -> pa.Column:
+    """A user's identifier (region, product): any text that is not blank, kept as written."""
+    return pa.Column(object, pa.Check(_is_key, error="is blank"), nullable=nullable)
+
+
 def _text_column() -> pa.Column:
     """A non-empty text field."""
     return pa.Column(str, pa.Check.str_length(min_value=1, error="is blank"))
@@ -61,8 +67,8 @@ def _text_column() -> pa.Column:
 SALES_SCHEMA = pa.DataFrameSchema(
     {
         DATE: pa.Column("datetime64[ns]", pa.Check(lambda s: s == s.dt.normalize())),
-        REGION: _code_column(),
-        PRODUCT: _code_column(),
+        REGION: _key_column(),
+        PRODUCT: _key_column(),
         QUANTITY: pa.Column(
             "float64", [pa.Check.ge(0), pa.Check(lambda s: s.abs() < float("inf"))]
         ),
@@ -90,13 +96,13 @@ SALES_SCHEMA = pa.DataFrameSchema(
 
 REGIONS_SCHEMA = pa.DataFrameSchema(
     {
-        REGION: _code_column(),
+        REGION: _key_column(),
         "name_en": _text_column(),
         "name_zh": _text_column(),
         "level": pa.Column(
             str, pa.Check.isin(REGION_LEVELS, error="must be one of " + ", ".join(REGION_LEVELS))
         ),
-        "parent": _code_column(nullable=True),
+        "parent": _key_column(nullable=True),
         "climate_zone": pa.Column(
             object, pa.Check(_is_any_text, error="is not text"), required=False, nullable=True
         ),
@@ -109,7 +115,7 @@ REGIONS_SCHEMA = pa.DataFrameSchema(
 
 PRODUCTS_SCHEMA = pa.DataFrameSchema(
     {
-        PRODUCT: _code_column(),
+        PRODUCT: _key_column(),
         "name_en": _text_column(),
         "name_zh": _text_column(),
         "category": _code_column(),

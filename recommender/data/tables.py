@@ -12,12 +12,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from recommender.data.contract import DEFAULT_FORM
+from recommender.data.contract import COUNTY, DEFAULT_FORM
 from recommender.data.fields import (
     Field,
     codes_of,
     parse_fields,
     repeated_keys,
+    resolve_keys,
     table_error,
     table_name,
     typed,
@@ -25,6 +26,7 @@ from recommender.data.fields import (
 )
 from recommender.data.parsing import as_text, clean_code
 from recommender.data.readers import read_table
+from recommender.data.reference import code_lookup
 from recommender.data.vocabulary import FORMS, GI_APPLIED, GI_NONE, GI_REGISTERED, GI_STATUSES
 
 SKILL_LEVELS: tuple[int, ...] = (1, 2, 3)
@@ -62,7 +64,7 @@ BRAND_COLUMNS: tuple[str, ...] = (
 )
 
 _PROCESSING_FIELDS = {
-    "product": Field("code", required=False),
+    "product": Field("key", required=False),
     "category": Field("code", required=False),
     "option": Field("code", choices=tuple(FORMS)),
     "yield_ratio": Field("float", check=lambda v: 0 < v <= 1, rule="must be above 0 and at most 1"),
@@ -74,6 +76,11 @@ _PROCESSING_FIELDS = {
     "cold_chain_required": Field("bool"),
     "source": Field("text"),
 }
+
+
+def _lookup(table: pd.DataFrame | None, column: str) -> dict[str, str] | None:
+    """Normalised code or name -> the table's code (None without a table)."""
+    return None if table is None else code_lookup(table, column)
 
 
 def validate_processing_options(
@@ -130,16 +137,15 @@ def validate_processing_options(
     problems += repeated_keys(frame, ("product", "option"))
     problems += repeated_keys(frame, ("category", "option"))
     if products is not None:
-        codes = codes_of(products, "product")
         categories = codes_of(products, "category")
-        problems += unknown_codes(frame, "product", codes, "products")
+        problems += resolve_keys(frame, "product", code_lookup(products, "product"), "products")
         problems += unknown_codes(frame, "category", categories, "products (category)")
         fresh_products = set(frame.loc[frame["option"] == DEFAULT_FORM, "product"].dropna())
         fresh_categories = set(frame.loc[frame["option"] == DEFAULT_FORM, "category"].dropna())
         lacking = [
             str(p)
             for p, c in zip(
-                clean_code(as_text(products["product"])),
+                as_text(products["product"]),
                 clean_code(as_text(products["category"])),
                 strict=True,
             )
@@ -166,7 +172,7 @@ def validate_processing_options(
 
 
 _CROP_FIELDS = {
-    "product": Field("code"),
+    "product": Field("key"),
     "climate_zone": Field("code"),
     "yield_per_mu_kg": Field("float", check=lambda v: v > 0, rule="must be above 0"),
     "cost_per_mu_yuan": Field("float", check=lambda v: v >= 0, rule="must be 0 or more"),
@@ -204,7 +210,7 @@ def validate_crop_economics(
     table = table_name("crop_economics", source)
     frame, problems = parse_fields(raw, _CROP_FIELDS, table)
     problems += repeated_keys(frame, ("product", "climate_zone"))
-    problems += unknown_codes(frame, "product", codes_of(products, "product"), "products")
+    problems += resolve_keys(frame, "product", _lookup(products, "product"), "products")
     zones = None
     if regions is not None and "climate_zone" in regions.columns:
         zones = {z for z in clean_code(as_text(regions["climate_zone"])) if z}
@@ -222,8 +228,8 @@ def validate_crop_economics(
 
 
 _BRAND_FIELDS = {
-    "region": Field("code"),
-    "product": Field("code"),
+    "region": Field("key"),
+    "product": Field("key"),
     "gi_status": Field("code", choices=tuple(GI_STATUSES)),
     "gi_name_zh": Field("text", required=False),
     "gi_name_en": Field("text", required=False),
@@ -280,13 +286,12 @@ def validate_brand_signals(
                 )
             )
     problems += repeated_keys(frame, ("region", "product"))
-    problems += unknown_codes(frame, "product", codes_of(products, "product"), "products")
+    problems += resolve_keys(frame, "product", _lookup(products, "product"), "products")
     counties = None
     if regions is not None:
         levels = clean_code(as_text(regions["level"])) if "level" in regions.columns else None
-        codes = clean_code(as_text(regions["region"]))
-        counties = set(codes[levels == "county"]) if levels is not None else set(codes)
-    problems += unknown_codes(frame, "region", counties, "regions (county)")
+        counties = _lookup(regions[levels == COUNTY] if levels is not None else regions, "region")
+    problems += resolve_keys(frame, "region", counties, "regions (county)")
     if problems:
         raise table_error(table, [message for _, message in sorted(problems)])
     return typed(

@@ -14,7 +14,9 @@ import numpy as np
 import pandas as pd
 
 from recommender.data.contract import DATE, FORM, PRODUCT, QUANTITY, REGION
+from recommender.data.parsing import clean_code
 from recommender.data.periods import WEEKS_PER_YEAR
+from recommender.data.reference import code_lookup
 from recommender.decide.brand import score_brands
 from recommender.decide.evidence import Evidence
 from recommender.decide.grow import price_trends
@@ -138,16 +140,19 @@ def prepare(evidence: Evidence, region: str) -> RegionBasis:
 
     Args:
         evidence: Sales, reference tables, the served forecast and the profile.
-        region: Region code (a county in the regions table).
+        region: A county of the regions table: its code or a name it alone has, matched
+            ignoring case, width and surrounding spaces.
 
     Returns:
-        The region's basis.
+        The region's basis (its ``region`` is the table's code as written there).
 
     Raises:
         DataError: When the region is unknown or has no sales.
     """
-    if region not in set(evidence.regions[REGION]):
-        raise DataError(f"unknown region {region!r} (see regions.csv for the codes)")
+    asked = region
+    region = code_lookup(evidence.regions, REGION).get(clean_code(pd.Series([asked])).iloc[0], "")
+    if not region:
+        raise DataError(f"unknown region {asked!r} (see regions.csv for the codes)")
     sales = evidence.sales
     if not (sales[REGION] == region).any():
         raise DataError(f"region {region!r} has no sales to recommend from")

@@ -104,7 +104,11 @@ def load_evidence(folder: Path | None, artifacts: Path) -> Evidence:
         crops=load_crop_economics(table_or_demo(root, CROPS_FILE), products, regions),
         signals=load_brand_signals(table_or_demo(root, SIGNALS_FILE), products, regions),
         forecast=outputs.forecast.assign(date=pd.to_datetime(outputs.forecast["date"])),
-        profile=load_profile(profile_path) if profile_path.exists() else None,
+        profile=(
+            load_profile(profile_path).resolved(regions, products)
+            if profile_path.exists()
+            else None
+        ),
         data_digest=str(outputs.metrics.get("data_digest", "")),
         multipliers=_trained_multipliers(artifacts),
     )

@@ -15,6 +15,11 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+import pandas as pd
+
+from recommender.data.contract import PRODUCT, REGION
+from recommender.data.parsing import clean_code
+from recommender.data.reference import code_lookup
 from recommender.errors import DataError
 
 _FIELDS = ("region", "raw_volume_kg", "capital_yuan", "skill_level", "cold_chain", "transit_days")
@@ -50,7 +55,7 @@ class CoopProfile:
     def __post_init__(self) -> None:
         if not isinstance(self.region, str) or not self.region.strip():
             raise DataError(f"cooperative profile: region {self.region!r} is blank or not text")
-        region = self.region.strip().lower()
+        region = self.region
         if not isinstance(self.raw_volume_kg, Mapping):
             raise DataError("cooperative profile: raw_volume_kg must map product codes to kg")
         volumes: dict[str, float] = {}
@@ -62,7 +67,7 @@ class CoopProfile:
                 raise DataError(
                     f"cooperative profile: raw_volume_kg[{product!r}] {kg:g} is negative"
                 )
-            volumes[product.strip().lower()] = kg
+            volumes[product] = kg
         capital = _number(self.capital_yuan, "capital_yuan")
         if capital < 0:
             raise DataError(f"cooperative profile: capital_yuan {capital:g} is negative")
@@ -129,25 +134,40 @@ class CoopProfile:
             changes["raw_volume_kg"] = dict(changes["raw_volume_kg"])
         return dataclasses.replace(self, **changes)
 
-    def check_codes(self, regions: Any = None, products: Any = None) -> CoopProfile:
-        """Check the region and product codes against reference tables; return ``self``.
+    def resolved(
+        self, regions: pd.DataFrame | None = None, products: pd.DataFrame | None = None
+    ) -> CoopProfile:
+        """The profile with its region and products written as the reference tables write them.
+
+        Codes and names are matched ignoring case, width and surrounding spaces (see
+        :func:`recommender.data.reference.code_lookup`), so ``"Zhouzhi"`` finds ``zhouzhi``.
 
         Args:
-            regions: A regions table (``region`` column), or None to skip.
-            products: A products table (``product`` column), or None to skip.
+            regions: A validated regions table, or None to keep the region as written.
+            products: A validated products table, or None to keep the products as written.
+
+        Returns:
+            The resolved profile.
 
         Raises:
-            DataError: A code not in its table.
+            DataError: A region or product the table does not have.
         """
-        if regions is not None and self.region not in set(regions["region"]):
-            raise DataError(f"cooperative profile: region {self.region!r} is not in regions")
+        region = self.region
+        if regions is not None:
+            region = _resolve(region, code_lookup(regions, REGION), "region", "regions")
+        volumes = dict(self.raw_volume_kg)
         if products is not None:
-            unknown = sorted(set(self.raw_volume_kg) - set(products["product"]))
-            if unknown:
-                raise DataError(
-                    f"cooperative profile: product(s) {', '.join(unknown)} not in products"
-                )
-        return self
+            lookup = code_lookup(products, PRODUCT)
+            volumes = {_resolve(p, lookup, "product", "products"): kg for p, kg in volumes.items()}
+        return dataclasses.replace(self, region=region, raw_volume_kg=volumes)
+
+
+def _resolve(key: str, lookup: Mapping[str, str], what: str, table: str) -> str:
+    """A profile key as the table writes it, or a one-line error naming it."""
+    found = lookup.get(clean_code(pd.Series([key])).iloc[0])
+    if found is None:
+        raise DataError(f"cooperative profile: {what} {key!r} is not in {table}")
+    return found
 
 
 def load_profile(path: str | Path) -> CoopProfile:

@@ -9,6 +9,32 @@ import pandas as pd
 from recommender.data.contract import DATE, DS, PRICE, PRODUCT, QUANTITY, REGION, UID, Y
 
 SEPARATOR = "|"
+_ESCAPE = "\\"
+
+
+def series_ids(keys: pd.DataFrame) -> pd.Series:
+    r"""One ``unique_id`` per row: the key columns joined by ``|``.
+
+    A ``|`` or ``\`` inside a key is escaped with ``\``, so different keys never share an id
+    (``("a|b", "c")`` and ``("a", "b|c")`` stay apart) and keys are kept as written.
+
+    Args:
+        keys: The columns that identify a series.
+
+    Returns:
+        The ids, aligned with ``keys``.
+    """
+    parts = [
+        keys[c]
+        .astype(str)
+        .str.replace(_ESCAPE, _ESCAPE * 2)
+        .str.replace(SEPARATOR, _ESCAPE + SEPARATOR)
+        for c in keys.columns
+    ]
+    uid = parts[0]
+    for part in parts[1:]:
+        uid = uid + SEPARATOR + part
+    return uid.astype(object)
 
 
 def to_model_frame(
@@ -26,11 +52,7 @@ def to_model_frame(
         (``by`` columns indexed by ``unique_id``).
     """
     keys = list(by)
-    uid = (
-        panel[keys].astype(str).agg(SEPARATOR.join, axis=1)
-        if len(panel)
-        else pd.Series([], dtype="object")
-    )
+    uid = series_ids(panel[keys]) if len(panel) else pd.Series([], dtype="object")
     long = pd.DataFrame({UID: uid, DS: pd.to_datetime(panel[DATE]), Y: panel[QUANTITY]})
     if PRICE in panel.columns:
         long[PRICE] = panel[PRICE].astype("float64")

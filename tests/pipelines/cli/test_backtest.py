@@ -4,6 +4,7 @@ import pandas as pd
 import pytest
 
 from pipelines.cli import main
+from tests.helpers import sales_with_user_keys
 
 ARGS = ["--freq", "W-SUN", "--horizon", "4", "--folds", "2"]
 
@@ -191,3 +192,21 @@ def test_barely_enough_data_still_forecasts_every_fold(tmp_path, tiny_sales):
     table = pd.read_csv(out)
     assert table["cutoff"].nunique() == 2
     assert table["forecast"].notna().all() and (table["forecast"] >= 0).all()
+
+
+def test_keys_come_back_byte_for_byte(tmp_path):
+    # given sales whose keys have case, brackets, spaces, CJK and a "|"
+    sales = sales_with_user_keys()
+    path = tmp_path / "sales.csv"
+    sales.to_csv(path, index=False, encoding="utf-8")
+    # when backtested
+    code, out, metrics = _run(tmp_path, path)
+    # then the output's keys are exactly the input's, and so are those in the metrics
+    assert code == 0
+    table = pd.read_csv(out, dtype=str, keep_default_na=False)
+    pairs = set(zip(table["region"], table["product"], strict=True))
+    given = set(zip(sales["region"], sales["product"], strict=True))
+    assert pairs == given
+    marks = json.loads(metrics.read_text(encoding="utf-8"))["series_marks"]
+    marked = {(m["region"], m["product"]) for kind in marks.values() for m in kind}
+    assert marked and marked <= given

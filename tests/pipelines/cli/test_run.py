@@ -1,6 +1,10 @@
+import json
+
 import pandas as pd
 
 from pipelines.cli import main
+from recommender.config import settings
+from tests.helpers import write_renamed_coop
 
 SMALL = ["--freq", "W-SUN", "--horizon", "4", "--folds", "2"]
 
@@ -40,3 +44,26 @@ def test_run_on_a_folder_without_sales_is_a_one_line_error(tmp_path, capsys):
     err = capsys.readouterr().err.strip().splitlines()
     assert code == 1
     assert err[-1].startswith("error: ") and "sales.csv" in err[-1]
+
+
+def test_a_cooperatives_own_codes_are_kept_in_every_output(tmp_path, capsys):
+    # given a folder whose tables write their own codes ("Zhouzhi (周至)", "LUO/chuan",
+    # "Kiwi Fruit") while its sales and profile write them in lower or upper case
+    folder = write_renamed_coop(tmp_path / "coop")
+    out = settings().artifacts_dir
+    # when the main job runs
+    assert main(["run", "--data", str(folder), *SMALL, "--no-mlflow"]) == 0
+    # then the forecast names series by the tables' codes, exactly
+    forecast = pd.read_csv(out / "forecast.csv", dtype=str, keep_default_na=False)
+    assert {"Zhouzhi (周至)", "LUO/chuan", "liuba"} == set(forecast["region"])
+    assert "Kiwi Fruit" in set(forecast["product"])
+    # and each region's advice is in a file named after it, inside the folder
+    docs = {p.name for p in (out / "recommendations").iterdir()}
+    assert docs == {"Zhouzhi (周至).json", "LUO%2Fchuan.json", "liuba.json"}
+    doc = json.loads((out / "recommendations" / "Zhouzhi (周至).json").read_text("utf-8"))
+    assert doc["region"] == doc["profile"]["region"] == "Zhouzhi (周至)"
+    assert "Kiwi Fruit" in doc["profile"]["raw_volume_kg"]
+    capsys.readouterr()
+    # and recommend answers for the region however it is written, naming it by the table's code
+    assert main(["recommend", "--region", "ZHOUZHI (周至)", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["region"] == "Zhouzhi (周至)"

@@ -106,8 +106,10 @@ def test_quarantine_keeps_original_text_and_explains(messy):
 
 def test_accepted_rows_are_normalised(messy):
     sales = messy.sales.set_index("source_row")
-    # codes trimmed and lower case, defaults filled, numbers parsed, dates normalised
-    assert sales.loc[1, "region"] == "liuba" and sales.loc[1, "product"] == "apple"
+    # keys as written, codes trimmed and lower case, defaults filled, numbers parsed, dates
+    # normalised
+    assert sales.loc[1, "region"] == " Liuba " and sales.loc[1, "product"] == "Apple"
+    assert sales.loc[2, "region"] == "liuba" and sales.loc[2, "product"] == "apple"
     assert sales.loc[1, "channel"] == "taobao" and sales.loc[1, "form"] == "fresh"
     assert sales.loc[2, "channel"] == "unknown" and sales.loc[2, "form"] == "dried"
     assert sales.loc[2, "quantity"] == 1200.0 and sales.loc[2, "price"] == 7.0
@@ -121,13 +123,46 @@ def test_accepted_rows_are_normalised(messy):
 def test_identical_rows_without_order_id_are_duplicates():
     rows = [
         ["2024-03-05", "a", "p", "1"],
-        ["2024-03-05", "A ", "p", "1.0"],
+        ["2024-03-05", "a", "p", "1.0"],
         ["2024-03-05", "a", "p", "2"],
+        ["2024-03-05", "A ", "p", "1"],
     ]
     result = validate_sales(_sales(rows), today=TODAY)
-    # then the second row (same after normalisation) is a duplicate; the third is not
+    # then the second row (the same sale once parsed) is a duplicate; the third is another
+    # sale and the fourth another region ("A " is not "a": keys are kept as written)
     assert result.quarantine["source_row"].tolist() == [2]
     assert result.reason_counts() == {"duplicate": 1}
+
+
+@pytest.mark.parametrize(
+    "key",
+    ["Albany", "AGRA(UP)", " Spaced  Name ", "周至县（西）", "キャベツ cabbage", "Ｗｉｄｅ", "a|b"],
+)
+def test_without_tables_region_and_product_keys_are_kept_byte_for_byte(key):
+    # given a user's own keys: mixed case, brackets, spaces, CJK, full-width, a separator
+    raw = _sales([["2024-03-05", key, key + "-p", "1"]])
+    # when validated without reference tables
+    sales = validate_sales(raw, today=TODAY).sales
+    # then they come back exactly as written
+    assert sales.loc[0, "region"] == key and sales.loc[0, "product"] == key + "-p"
+
+
+def test_with_tables_a_key_matches_ignoring_case_and_becomes_the_tables_code():
+    regions = pd.DataFrame(
+        {
+            "region": ["Shaanxi", "Hanzhong", "Liuba"],
+            "name_en": ["Shaanxi", "Hanzhong", "Liuba County"],
+            "name_zh": ["陕西省", "汉中市", "留坝县"],
+            "level": ["province", "city", "county"],
+            "parent": ["", "shaanxi", " HANZHONG"],
+        }
+    )
+    written = ("liuba", " LIUBA ", "留坝县", "liuba county")
+    rows = [["2024-03-05", r, "p", str(q)] for q, r in enumerate(written, start=1)]
+    # when sales name the county by code or name in any case
+    result = validate_sales(_sales(rows), regions=regions, today=TODAY)
+    # then each becomes the table's code as the table writes it
+    assert result.sales["region"].tolist() == ["Liuba"] * 4
 
 
 def test_extra_columns_are_dropped_and_reported():

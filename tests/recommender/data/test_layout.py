@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from recommender.config import DEMO_DATA_DIR
 from recommender.data import layout
 
@@ -32,3 +34,28 @@ def test_a_regions_recommendations_live_in_their_own_folder(tmp_path):
 def test_no_two_names_are_the_same():
     names = [v for k, v in vars(layout).items() if k.isupper() and isinstance(v, str)]
     assert len(names) == len(set(names))
+
+
+@pytest.mark.parametrize(
+    ("key", "stem"),
+    [
+        ("AGRA(UP)", "AGRA(UP)"),
+        ("周至县 West", "周至县 West"),
+        ("../escaped", "%2E.%2Fescaped"),
+        ("/tmp/x", "%2Ftmp%2Fx"),
+        ("a/b/c", "a%2Fb%2Fc"),
+        ("100%", "100%25"),
+        ("a\\b", "a%5Cb"),
+        ("tab\there", "tab%09here"),
+    ],
+)
+def test_a_key_becomes_a_file_name_that_stays_in_its_folder(tmp_path, key, stem):
+    path = layout.recommendations_file(tmp_path, key)
+    assert path.name == f"{stem}.json"
+    assert path.parent == tmp_path / layout.RECOMMENDATIONS_DIR
+
+
+def test_long_keys_are_cut_and_stay_distinct():
+    a, b = "x" * 300 + "a", "x" * 300 + "b"
+    assert layout.file_stem(a) != layout.file_stem(b)
+    assert len(layout.file_stem(a).encode("utf-8")) <= 200

@@ -48,15 +48,22 @@ def _products(**changes):
     return frame
 
 
-def test_valid_regions_are_normalised():
-    # given a region code with stray case and spaces
-    raw = _regions(region=(2, " Liuba "))
+def test_valid_regions_keep_their_codes_and_clean_the_rest():
+    # given a region code in its own case and a parent and level written loosely
+    raw = _regions(region=(2, "Liuba (County)"), parent=(3, " HANZHONG "), level=(3, "County "))
     # when validated
     table = validate_regions(raw)
-    # then codes are clean, province parents are missing, extra columns kept
-    assert table["region"].tolist()[2] == "liuba"
+    # then the code is kept as written, the parent is written as its region's code, the level
+    # is a clean code, province parents are missing, extra columns kept
+    assert table["region"].tolist()[2] == "Liuba (County)"
+    assert table.loc[3, "parent"] == "hanzhong" and table.loc[3, "level"] == "county"
     assert pd.isna(table.loc[0, "parent"])
     assert "climate_zone" in table.columns
+
+
+def test_codes_that_differ_only_in_case_or_spacing_are_refused():
+    with pytest.raises(DataError, match=r"row 4: region 'Liuba ' differs from row 3's 'liuba'"):
+        validate_regions(_regions(region=(3, "Liuba ")))
 
 
 @pytest.mark.parametrize(
@@ -111,9 +118,9 @@ def test_bad_shelf_life_is_fatal(value):
 
 def test_duplicate_product_is_fatal():
     with pytest.raises(
-        DataError, match=r"products table: row 2: product 'Apple' is not unique \(same as row 1\)$"
+        DataError, match=r"products table: row 2: product 'apple' is not unique \(same as row 1\)$"
     ):
-        validate_products(_products(product=(1, "Apple")))
+        validate_products(_products(product=(1, "apple")))
 
 
 def test_code_lookup_maps_codes_and_unique_names():
@@ -121,7 +128,7 @@ def test_code_lookup_maps_codes_and_unique_names():
     raw = _regions(name_zh=(3, "留坝县"))
     # when the lookup is built
     lookup = code_lookup(validate_regions(raw), "region")
-    # then codes and unique names map to codes; the shared name maps to nothing
+    # then codes and unique names, compared ignoring case, map to codes; a shared name to none
     assert lookup["liuba"] == "liuba"
     assert lookup["汉中市"] == "hanzhong"
     assert lookup["xi'an"] == "xian"

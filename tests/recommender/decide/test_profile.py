@@ -71,9 +71,27 @@ def test_replace_revalidates():
 
 def test_demo_profile_is_a_zhouzhi_kiwifruit_cooperative_with_known_codes():
     # given the committed demo profile, when loaded and checked against the demo tables
-    profile = load_profile(DEMO / "coop_profile.json").check_codes(
+    profile = load_profile(DEMO / "coop_profile.json").resolved(
         load_regions(DEMO / "regions.csv"), load_products(DEMO / "products.csv")
     )
     # then it is the Zhouzhi kiwifruit cooperative
     assert profile.region == "zhouzhi"
     assert max(profile.raw_volume_kg, key=profile.raw_volume_kg.get) == "kiwifruit"
+
+
+def test_a_profile_names_its_region_and_products_as_the_tables_write_them():
+    # given a profile that writes the county and a product in its own case and by name
+    data = _data(region=" ZhouZhi ", raw_volume_kg={"猕猴桃": 1000.0, "APPLE": 5.0})
+    regions, products = load_regions(DEMO / "regions.csv"), load_products(DEMO / "products.csv")
+    # when it is resolved against the tables
+    profile = CoopProfile.from_dict(data).resolved(regions, products)
+    # then it uses the tables' codes; without tables it stays as written
+    assert profile.region == "zhouzhi"
+    assert dict(profile.raw_volume_kg) == {"kiwifruit": 1000.0, "apple": 5.0}
+    assert CoopProfile.from_dict(data).region == " ZhouZhi "
+
+
+def test_a_profile_naming_an_unknown_county_is_a_one_line_error():
+    regions = load_regions(DEMO / "regions.csv")
+    with pytest.raises(DataError, match="region 'atlantis' is not in regions"):
+        CoopProfile.from_dict(_data(region="atlantis")).resolved(regions)
