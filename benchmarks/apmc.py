@@ -10,14 +10,31 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from benchmarks import REPO_ROOT
-from recommender.data.contract import DATE, PRICE, PRODUCT, QUANTITY, REGION
+from benchmarks import REPO_ROOT, document, load, print_bars, print_table, write_result
+from benchmarks.accuracy import (
+    accuracy_figures,
+    backtest,
+    config_dict,
+    error_concentration,
+    print_metrics,
+    print_overall,
+    print_regret,
+    real_panel_bars,
+    rounded,
+)
+from recommender.data.contract import DATE, DS, PRICE, PRODUCT, QUANTITY, REGION, UID
 from recommender.data.ingest import IngestResult, validate_sales
+from recommender.forecast.backtest import SCORED_MODELS, score
+from recommender.forecast.settings import BacktestConfig
+from recommender.forecast.training import DemandRun, build_panel
 
 APMC_DIR = REPO_ROOT / "data" / "reference" / "maharashtra_apmc_monthly"
 APMC_CSV = APMC_DIR / "Cleaned_APMC_monthly.csv"
 FREQ = "MS"
 MIN_MONTHS = 24
+APMC_CONFIG = BacktestConfig(freq=FREQ, horizon=3, folds=3)
+APMC_QUICK = BacktestConfig(freq=FREQ, horizon=3, folds=2)
+APMC_QUICK_SERIES = 60
 TODAY = dt.date(2017, 1, 1)  # after the last month in the file (2016-11)
 SOURCE_COLUMNS: tuple[str, ...] = ("APMC", "Commodity", "date", "arrivals_in_qtl", "modal_price")
 _MONTH = r"\d{4}-\d{1,2}"
@@ -199,3 +216,93 @@ def gap_report(sales: pd.DataFrame, end: pd.Timestamp | None = None) -> dict[str
         },
         "internal_gaps_by_calendar_month": dict(zip(names, gap_calendar.tolist(), strict=True)),
     }
+
+
+def _observed_only(run: DemandRun, sales: pd.DataFrame) -> dict[str, Any]:
+    """Metrics of every model on the backtest rows whose month has a row in the file."""
+    fc = run.result.forecasts
+    series = run.panel.series.reset_index()
+    seen = sales[[REGION, PRODUCT, DATE]].merge(series, on=[REGION, PRODUCT])
+    keys = pd.MultiIndex.from_arrays([seen[UID], seen[DATE]])
+    mask = pd.MultiIndex.from_arrays([fc[UID], fc[DS]]).isin(keys)
+    rows = fc[mask]
+    return {
+        "rows_scored": int(mask.sum()),
+        "rows_all": len(fc),
+        "overall": rounded({m: score(rows, m) for m in SCORED_MODELS}),
+    }
+
+
+def run_accuracy_apmc(quick: bool, results: Path) -> dict[str, Any]:
+    """Backtest on the real Maharashtra APMC monthly arrivals and check the bar.
+
+    Args:
+        quick: Fewer series and folds (smoke check).
+        results: Folder for the JSON result.
+
+    Returns:
+        The result document.
+    """
+    before = load()
+    config = APMC_QUICK if quick else APMC_CONFIG
+    apmc = load_apmc(max_series=APMC_QUICK_SERIES if quick else None)
+    panel = build_panel(apmc.sales, config.freq)
+    gaps = gap_report(apmc.sales)
+    print(
+        f"accuracy_apmc: {apmc.series_kept} of {apmc.series_total} market x commodity series "
+        f"with {apmc.min_months}+ months, {panel.long[DS].nunique()} months; "
+        f"horizon {config.horizon}, {config.folds} folds (+{config.warmup} warm-up)"
+    )
+    print(
+        f"gaps: {gaps['series_with_internal_gaps']} series with internal gaps "
+        f"({gaps['internal_gap_months']} months), {gaps['series_with_trailing_gaps']} with "
+        f"trailing gaps ({gaps['trailing_gap_months']} months), all filled with 0; "
+        f"{gaps['reported_zero_rows']} rows in the file report 0 arrivals"
+    )
+    run, seconds = backtest(panel, config)
+    figures = accuracy_figures(run, seconds)
+    figures["gaps"] = gaps
+    figures["observed_months_only"] = _observed_only(run, apmc.sales)
+    figures["largest_error_series"] = error_concentration(run)
+    bars = real_panel_bars(figures)
+    print_metrics(figures)
+    print_regret(figures)
+    seen = figures["observed_months_only"]["overall"]
+    print("observed months only (gap months left out of the scoring)")
+    print_overall(seen)
+    print("largest blend errors")
+    print_table(
+        [
+            [e["series"], e["share_of_blend_abs_error"], e["share_of_actuals"]]
+            for e in figures["largest_error_series"]
+        ],
+        ["series", "share of error", "share of actuals"],
+    )
+    print_bars(bars, enforced=not quick)
+    ingest = apmc.ingest
+    settings = {
+        "data": {
+            "source": str(APMC_CSV.relative_to(APMC_CSV.parents[3])),
+            "rows_read": ingest.rows_read,
+            "rows_accepted": ingest.rows_accepted,
+            "rows_quarantined": ingest.rows_quarantined,
+            "quarantine_reasons": ingest.reason_counts(),
+            "series_total": apmc.series_total,
+            "series_kept": apmc.series_kept,
+            "min_months": apmc.min_months,
+            "today": TODAY.isoformat(),
+            "target": "arrivals_in_qtl",
+            "price": "modal_price",
+        },
+        "backtest": config_dict(config),
+    }
+    doc = document(
+        "accuracy_apmc",
+        quick=quick,
+        load_before=before,
+        settings=settings,
+        figures=figures,
+        bars=bars,
+    )
+    print(f"wrote {write_result(doc, results)}")
+    return doc

@@ -39,7 +39,9 @@ def split_columns(text: str) -> tuple[str, ...]:
 
 
 def add_model_args(parser: argparse.ArgumentParser) -> None:
-    """Add ``--freq``, ``--horizon``, ``--folds`` and ``--by`` (defaults: the job settings').
+    """Add ``--freq``, ``--horizon``, ``--folds``, ``--warmup`` and ``--by``.
+
+    Defaults are the job settings'.
 
     Args:
         parser: The sub-command's parser.
@@ -63,6 +65,13 @@ def add_model_args(parser: argparse.ArgumentParser) -> None:
         help="scored backtest windows (default: %(default)s)",
     )
     parser.add_argument(
+        "--warmup",
+        type=positive_int,
+        default=DEFAULTS.warmup,
+        help="earlier windows that only teach the blend and the intervals (default: enough to "
+        "cover a year, at least 2, at most 8, as the history allows)",
+    )
+    parser.add_argument(
         "--by",
         type=split_columns,
         default=(),
@@ -72,5 +81,7 @@ def add_model_args(parser: argparse.ArgumentParser) -> None:
 
 def job_settings(args: argparse.Namespace) -> JobSettings:
     """The job settings the parsed model options describe."""
-    config = BacktestConfig(freq=args.freq, horizon=args.horizon, folds=args.folds)
+    config = BacktestConfig(
+        freq=args.freq, horizon=args.horizon, folds=args.folds, warmup=args.warmup
+    )
     return JobSettings(backtest=config, by=tuple(args.by))

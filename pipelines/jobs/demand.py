@@ -32,6 +32,8 @@ log = logging.getLogger(__name__)
 
 Report = Callable[[str], None]
 """Told a line of text as each backtest window and the final fit finish."""
+Plan = Callable[[int], None]
+"""Told, before the backtest starts, how many lines :data:`Report` will then be told."""
 
 
 @dataclass(frozen=True)
@@ -59,18 +61,21 @@ def _log_line(message: str) -> None:
     log.info("  %s", message)
 
 
-def _panel(inputs: Inputs, job: JobSettings) -> Panel:
+def _panel(inputs: Inputs, job: JobSettings) -> tuple[Panel, int]:
+    """The panel, and how many backtest windows it gets (warm-up and scored)."""
     config = job.backtest
     panel = build_panel(inputs.ingest.sales, config.freq, job.keys, inputs.regions, inputs.products)
+    periods = panel.long[DS].nunique()
+    warmup = config.warmup_windows(periods)
     log.info(
         "demand: %d series x %d periods; %d warm-up + %d scored windows of %d",
         panel.long[UID].nunique(),
-        panel.long[DS].nunique(),
-        config.warmup,
+        periods,
+        warmup,
         config.folds,
         config.horizon,
     )
-    return panel
+    return panel, warmup + config.folds
 
 
 def backtest_demand(
@@ -86,7 +91,8 @@ def backtest_demand(
     Returns:
         The backtest forecasts in contract columns and the metrics document.
     """
-    run = run_demand(_panel(inputs, job), job.backtest, fit_final=False, progress=report)
+    panel, _ = _panel(inputs, job)
+    run = run_demand(panel, job.backtest, fit_final=False, progress=report)
     return backtest_table(run), metrics_document(run)
 
 
@@ -97,6 +103,7 @@ def train_demand(
     bundle: Path | None = None,
     track: bool = True,
     report: Report = _log_line,
+    plan: Plan | None = None,
 ) -> DemandOutcome:
     """Backtest, fit on all data, save the bundle and (optionally) log everything to MLflow.
 
@@ -106,11 +113,14 @@ def train_demand(
         bundle: Bundle folder (default ``models/demand`` under the project folder).
         track: Log to MLflow and register the model.
         report: Told a line of text as each backtest window and the final fit finish.
+        plan: Told how many such lines to expect, before the backtest starts.
 
     Returns:
         The outcome.
     """
-    panel = _panel(inputs, job)
+    panel, windows = _panel(inputs, job)
+    if plan is not None:
+        plan(windows + 1)
     run = run_demand(panel, job.backtest, fit_final=True, progress=report)
     assert run.forecaster is not None
     doc = metrics_document(run)

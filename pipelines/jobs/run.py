@@ -78,19 +78,26 @@ def _step(progress: Progress | None, index: int, message: str, *fields: object) 
         progress(*STEPS[index])
 
 
-def _demand_report(progress: Progress | None, lines: int) -> Callable[[str], None]:
-    """Log the demand step's lines and move ``progress`` on by one part in ``lines`` each."""
-    start, end = STEPS[1][1], STEPS[2][1]
-    done = 0
+class _DemandProgress:
+    """Logs the demand step's lines and moves ``progress`` on by one part in ``lines`` each."""
 
-    def report(message: str) -> None:
-        nonlocal done
+    def __init__(self, progress: Progress | None) -> None:
+        self.progress = progress
+        self.lines = 1
+        self.done = 0
+
+    def plan(self, lines: int) -> None:
+        """Expect ``lines`` report lines (backtest windows and the final fit)."""
+        self.lines = max(lines, 1)
+
+    def report(self, message: str) -> None:
+        """One more line: log it and move the progress bar."""
         log.info("  %s", message)
-        done += 1
-        if progress is not None:
-            progress(STEPS[1][0], start + (end - start) * min(done, lines) / lines)
-
-    return report
+        self.done += 1
+        if self.progress is not None:
+            start, end = STEPS[1][1], STEPS[2][1]
+            share = min(self.done, self.lines) / self.lines
+            self.progress(STEPS[1][0], start + (end - start) * share)
 
 
 def run_all(
@@ -127,8 +134,8 @@ def run_all(
         quarantine = out / QUARANTINE_FILE
         written.append(write_csv(inputs.ingest.quarantine, quarantine, excel_bom=True))
     _step(progress, 1, "demand: backtest and training")
-    windows = job.backtest.warmup + job.backtest.folds + 1
-    outcome = train_demand(inputs, job, track=track, report=_demand_report(progress, windows))
+    demand = _DemandProgress(progress)
+    outcome = train_demand(inputs, job, track=track, report=demand.report, plan=demand.plan)
     _step(progress, 2, "writing the forecast to %s", out)
     written.append(write_csv(outcome.forecast, out / FORECAST_FILE))
     written.append(write_csv(outcome.backtest, out / BACKTEST_FILE))

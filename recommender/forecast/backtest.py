@@ -23,13 +23,13 @@ from recommender.forecast.baselines import (
 from recommender.forecast.ensemble import (
     BLEND,
     MEMBERS,
-    ConformalBands,
     blend,
     choose_weights,
     combine_members,
 )
 from recommender.forecast.features import SCALE, STEP
 from recommender.forecast.global_model import LGB, GlobalDemandModel, TooLittleData
+from recommender.forecast.intervals import ConformalBands
 from recommender.forecast.settings import BacktestConfig
 
 log = logging.getLogger(__name__)
@@ -124,7 +124,7 @@ def cross_validate(
         One row per (series, window, period) with ``cutoff``, ``y`` and every model's forecast,
         and the seconds spent per step.
     """
-    n_windows = config.folds + config.warmup
+    n_windows = config.folds + config.warmup_windows(panel[DS].nunique())
     cutoffs = window_cutoffs(panel[DS].max(), n_windows, config.horizon, config.freq)
     timings: dict[str, float] = {}
     frames = []
@@ -135,7 +135,7 @@ def cross_validate(
         window = forecast_window(train, statics, categorical, config, timings)
         window.insert(1, CUTOFF, cutoff)
         frames.append(window)
-        kind = "warm-up" if i <= config.warmup else "fold"
+        kind = "warm-up" if i <= n_windows - config.folds else "fold"
         if progress is not None:
             progress(f"window {i}/{n_windows} ({kind}) cutoff {cutoff.date()}: {len(window)} rows")
     if not frames:
@@ -152,10 +152,12 @@ class BacktestResult:
 
     Attributes:
         forecasts: Scored-fold rows with every model's forecast, the blend and its interval.
-        metrics: Per fold and overall WAPE, MASE and coverage for the blend and each baseline.
+        metrics: Per fold and overall WAPE, MASE and coverage for the blend and each baseline,
+            and the blend's regret (its WAPE over the best member's) per fold and overall.
         weights: Blend weights used in each scored fold.
         final_weights: Weights learned from every window (what the served forecast uses).
         final_bands: Interval bands learned from every window.
+        warmup: Warm-up windows the backtest had.
     """
 
     forecasts: pd.DataFrame
@@ -163,6 +165,7 @@ class BacktestResult:
     weights: dict[str, dict[str, float]]
     final_weights: dict[str, float]
     final_bands: ConformalBands
+    warmup: int
 
 
 def score(frame: pd.DataFrame, model: str) -> dict[str, float]:
@@ -193,6 +196,20 @@ def score(frame: pd.DataFrame, model: str) -> dict[str, float]:
     return {"wape": wape, "mase": mase, "coverage": coverage}
 
 
+def regret(metrics: dict[str, dict[str, float]]) -> float:
+    """The served blend's WAPE over the best member's (below 1: the blend beat every member).
+
+    Args:
+        metrics: WAPE, MASE and coverage per model (one fold's, or overall).
+
+    Returns:
+        The ratio (NaN when no member has a WAPE).
+    """
+    best = min((metrics[m]["wape"] for m in MEMBERS if m in metrics), default=float("nan"))
+    served = metrics[BLEND]["wape"]
+    return float(served / best) if best and np.isfinite(best) else float("nan")
+
+
 def evaluate(cv: pd.DataFrame, config: BacktestConfig) -> BacktestResult:
     """Blend, add intervals and score every scored fold using earlier windows only.
 
@@ -216,28 +233,31 @@ def evaluate(cv: pd.DataFrame, config: BacktestConfig) -> BacktestResult:
         fold = _finish(cv[cv[CUTOFF] == cutoff].copy(), past, config.level)
         weights[str(pd.Timestamp(cutoff).date())] = fold.attrs["weights"]
         fold_metrics = {m: score(fold, m) for m in SCORED_MODELS}
-        folds.append({"cutoff": str(pd.Timestamp(cutoff).date()), "metrics": fold_metrics})
+        folds.append(
+            {
+                "cutoff": str(pd.Timestamp(cutoff).date()),
+                "metrics": fold_metrics,
+                "regret": regret(fold_metrics),
+            }
+        )
         frames.append(fold)
     forecasts = pd.concat(frames, ignore_index=True)
     overall = {m: score(forecasts, m) for m in SCORED_MODELS}
-    final_weights = choose_weights(_with_members(cv))
+    final_weights = choose_weights(cv[[Y, *MEMBERS]], windows=len(cutoffs))
     everything = cv.assign(**{BLEND: blend(cv, final_weights)})
-    final_bands = ConformalBands.fit(everything, BLEND, config.level)
-    metrics: dict[str, Any] = {"folds": folds, "overall": overall}
-    return BacktestResult(forecasts, metrics, weights, final_weights, final_bands)
-
-
-def _with_members(frame: pd.DataFrame) -> pd.DataFrame:
-    return frame[[Y, *MEMBERS]]
+    final_bands = ConformalBands.fit(everything, BLEND, config.level, everything[CUTOFF])
+    metrics: dict[str, Any] = {"folds": folds, "overall": overall, "regret": regret(overall)}
+    warmup = len(cutoffs) - len(scored)
+    return BacktestResult(forecasts, metrics, weights, final_weights, final_bands, warmup)
 
 
 def _finish(fold: pd.DataFrame, past: pd.DataFrame, level: int) -> pd.DataFrame:
     """Blend one fold and give every model an interval, from earlier windows only."""
-    w = choose_weights(_with_members(past))
+    w = choose_weights(past[[Y, *MEMBERS]], windows=past[CUTOFF].nunique())
     fold[BLEND] = blend(fold, w)
     past = past.assign(**{BLEND: blend(past, w)})
     for model in SCORED_MODELS:
-        bands = ConformalBands.fit(past, model, level)
+        bands = ConformalBands.fit(past, model, level, past[CUTOFF])
         fold[f"{model}_lo"], fold[f"{model}_hi"] = bands.apply(fold, model)
     fold.attrs["weights"] = w
     return fold

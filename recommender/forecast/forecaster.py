@@ -11,16 +11,10 @@ from recommender.bundle import Bundle, save_bundle
 from recommender.data.contract import DS, UID
 from recommender.data.periods import season_length
 from recommender.forecast.baselines import STAT_MODELS, history_class, statistical_forecasts
-from recommender.forecast.ensemble import (
-    BLEND,
-    MEMBERS,
-    METHOD,
-    ConformalBands,
-    blend,
-    combine_members,
-)
+from recommender.forecast.ensemble import BLEND, MEMBERS, METHOD, blend, combine_members
 from recommender.forecast.features import SCALE, STEP
 from recommender.forecast.global_model import LGB, GlobalDemandModel
+from recommender.forecast.intervals import ConformalBands
 from recommender.forecast.settings import BoosterParams
 
 KIND = "xingnong-demand"

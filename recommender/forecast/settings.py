@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from recommender.data.periods import WEEKLY
+from recommender.data.periods import WEEKLY, season_length
+
+MIN_WARMUP = 2
+"""Fewest warm-up windows: the first scored fold always has two windows of evidence."""
+MAX_WARMUP = 8
+"""Most warm-up windows the default takes (each costs a LightGBM fit)."""
 
 
 @dataclass(frozen=True)
@@ -65,7 +71,8 @@ class BacktestConfig:
         horizon: Periods per window (H).
         folds: Scored windows (K).
         warmup: Extra earlier windows used only to learn the first scored fold's blend and
-            intervals.
+            intervals; None (the default) takes as many as cover a year, up to
+            :data:`MAX_WARMUP` and as the history allows (see :meth:`warmup_windows`).
         level: Nominal interval coverage in percent.
         params: LightGBM settings.
     """
@@ -73,9 +80,30 @@ class BacktestConfig:
     freq: str = WEEKLY
     horizon: int = 8
     folds: int = 4
-    warmup: int = 2
+    warmup: int | None = None
     level: int = 80
     params: BoosterParams = field(default_factory=BoosterParams)
+
+    def warmup_windows(self, n_periods: int) -> int:
+        """How many warm-up windows a panel of ``n_periods`` periods gets.
+
+        The blend's weights and the intervals are learned from windows before each scored
+        fold; windows covering a whole year keep one season's festivals or shocks from
+        deciding them. Each window must leave a season of history before its cutoff; never
+        fewer than :data:`MIN_WARMUP`.
+
+        Args:
+            n_periods: Periods in the panel.
+
+        Returns:
+            The number of warm-up windows.
+        """
+        if self.warmup is not None:
+            return self.warmup
+        season = season_length(self.freq)
+        wanted = min(MAX_WARMUP, math.ceil(season / self.horizon))
+        room = (n_periods - season - self.horizon) // self.horizon - self.folds
+        return max(MIN_WARMUP, min(wanted, room))
 
 
 DEFAULTS = BacktestConfig()

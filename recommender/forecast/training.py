@@ -208,8 +208,9 @@ def metrics_document(run: DemandRun) -> dict[str, Any]:
         run: A finished run.
 
     Returns:
-        Settings, per-fold and overall metrics per model, blend weights, series marked as
-        fallback or short history, timings and the data digest.
+        Settings (with the warm-up windows the backtest had), per-fold and overall metrics per
+        model, the blend's regret (its WAPE over the best member's), blend weights, series
+        marked as fallback or short history, timings and the data digest.
     """
     config = asdict(run.config)
     doc: dict[str, Any] = {
@@ -218,8 +219,10 @@ def metrics_document(run: DemandRun) -> dict[str, Any]:
         "data_digest": run.panel.digest,
         "n_series": int(run.panel.long[UID].nunique()),
         "n_periods": int(run.panel.long[DS].nunique()),
+        "warmup": run.result.warmup,
         "folds": run.result.metrics["folds"],
         "overall": run.result.metrics["overall"],
+        "regret": run.result.metrics["regret"],
         "weights": run.result.weights,
         "final_weights": run.result.final_weights,
         "series_marks": _series_marks(run),

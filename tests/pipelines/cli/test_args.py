@@ -40,3 +40,8 @@ def test_argument_types_explain_themselves():
         positive_int("three")
     with pytest.raises(argparse.ArgumentTypeError, match="--by accepts channel and form"):
         split_columns("region")
+
+
+def test_warmup_is_automatic_unless_given():
+    assert job_settings(_parse([])).backtest.warmup is None
+    assert job_settings(_parse(["--warmup", "3"])).backtest.warmup == 3

@@ -32,14 +32,25 @@ def test_a_backtest_alone_scores_every_model_and_saves_nothing(inputs, tmp_path)
 
 
 def test_training_saves_a_bundle_and_reports_each_window(inputs, tmp_path):
-    # given a place for the bundle and a listener for progress lines
+    # given a place for the bundle and listeners for the plan and the progress lines
     lines: list[str] = []
+    planned: list[int] = []
     # when the model is trained without MLflow
-    outcome = train_demand(inputs, SMALL, bundle=tmp_path / "b", track=False, report=lines.append)
+    outcome = train_demand(
+        inputs,
+        SMALL,
+        bundle=tmp_path / "b",
+        track=False,
+        report=lines.append,
+        plan=planned.append,
+    )
     # then the bundle loads, the forecast covers every series, and no version is registered
     bundle = load_bundle(outcome.bundle)
     assert bundle.metadata["rows"]["accepted"] == inputs.ingest.rows_accepted
     assert outcome.forecast.groupby(["region", "product"]).size().eq(4).all()
     assert outcome.version is None
-    windows = SMALL.backtest.warmup + SMALL.backtest.folds + 1  # and the final fit
-    assert len(lines) == windows
+    # and it announced one line per window (a year's warm-up as the history allows, the
+    # scored folds) and the final fit, then told each
+    warmup = SMALL.backtest.warmup_windows(inputs.ingest.sales["date"].nunique())
+    assert planned == [len(lines)] == [warmup + SMALL.backtest.folds + 1]
+    assert outcome.metrics["warmup"] == warmup

@@ -44,8 +44,10 @@ def test_run_all_reports_progress_in_order_and_honours_xingnong_data(
     assert fractions == sorted(fractions) and fractions[0] == 0.0 and seen[-1] == ("done", 1.0)
     steps = [step for step, _ in seen]
     assert steps[:2] == ["validate", "demand"] and "forecast" in steps
-    # the demand step moves on once per backtest window (2 warm-up + 2 folds) and the final fit
-    assert steps.count("demand") == 1 + 5
+    # the demand step moves on once per backtest window (warm-up and folds) and the final fit
+    windows = report.metrics["warmup"] + SMALL.backtest.folds
+    assert steps.count("demand") == 1 + windows + 1
+    assert [done for step, done in seen if step == "demand"][-1] == STEPS[2][1]
     assert {s for s, _ in STEPS} >= {"validate", "demand", "forecast"}
 
 

@@ -3,14 +3,14 @@ import pytest
 
 from recommender.forecast.backtest import (
     CUTOFF,
-    BacktestConfig,
     cross_validate,
     evaluate,
     forecast_window,
+    regret,
     score,
     window_cutoffs,
 )
-from recommender.forecast.settings import BoosterParams
+from recommender.forecast.settings import BacktestConfig, BoosterParams
 from recommender.forecast.training import build_panel
 
 CONFIG = BacktestConfig(
@@ -135,3 +135,20 @@ def test_score_computes_wape_mase_and_coverage():
     assert s["wape"] == pytest.approx(14 / 40)
     assert s["mase"] == pytest.approx(1.0)
     assert s["coverage"] == pytest.approx(0.5)
+
+
+def test_every_fold_reports_the_blends_regret_and_its_weights_sum_to_one(panel):
+    result = _backtest(panel.long, panel.statics, panel.categorical)
+    for fold in result.metrics["folds"]:
+        members = {m: fold["metrics"][m]["wape"] for m in ("lgb", "ets", "theta", "seasonal_naive")}
+        assert fold["regret"] == pytest.approx(
+            fold["metrics"]["forecast"]["wape"] / min(members.values())
+        )
+    assert result.metrics["regret"] == pytest.approx(regret(result.metrics["overall"]))
+    assert all(sum(w.values()) == pytest.approx(1.0) for w in result.weights.values())
+    assert result.warmup == CONFIG.warmup
+
+
+def test_regret_is_the_served_wape_over_the_best_members():
+    metrics = {m: {"wape": w} for m, w in [("forecast", 0.3), ("lgb", 0.25), ("ets", 0.5)]}
+    assert regret(metrics) == pytest.approx(1.2)

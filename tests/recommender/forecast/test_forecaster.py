@@ -4,8 +4,8 @@ import pandas as pd
 import pytest
 
 from recommender.bundle.folder import load_bundle, save_bundle
-from recommender.forecast.ensemble import ConformalBands
 from recommender.forecast.forecaster import DemandForecaster
+from recommender.forecast.intervals import ConformalBands
 from recommender.forecast.settings import BoosterParams
 from recommender.forecast.training import build_panel
 

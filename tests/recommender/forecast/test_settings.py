@@ -28,3 +28,19 @@ def test_lightgbm_parameters_are_deterministic():
     assert params["deterministic"] and params["force_row_wise"]
     assert "num_boost_round" not in params and params["num_threads"] == 1
     assert "tweedie_variance_power" in BoosterParams(objective="tweedie").lgb_params()
+
+
+@pytest.mark.parametrize(
+    ("freq", "horizon", "folds", "periods", "warmup"),
+    [
+        ("W-SUN", 8, 4, 204, 7),  # a year of 8-week windows
+        ("W-SUN", 4, 2, 110, 8),  # capped at eight
+        ("MS", 3, 3, 27, 2),  # little history: the minimum
+        ("MS", 3, 4, 126, 4),
+        ("W-SUN", 8, 4, 100, 2),  # shorter than two years: the minimum
+    ],
+)
+def test_warm_up_windows_cover_a_year_as_the_history_allows(freq, horizon, folds, periods, warmup):
+    config = BacktestConfig(freq=freq, horizon=horizon, folds=folds)
+    assert config.warmup_windows(periods) == warmup
+    assert BacktestConfig(warmup=3).warmup_windows(periods) == 3  # asked for: as asked
