@@ -77,7 +77,7 @@ def run_accuracy_demo(quick: bool, results: Path) -> dict[str, Any]:
     print(
         f"accuracy_demo: {data['source']}, {panel.long[UID].nunique()} series, "
         f"{panel.long[DS].nunique()} weeks; horizon {config.horizon}, {config.folds} folds "
-        f"(+{config.warmup} warm-up)"
+        f"(+{config.warmup_windows(panel.long[DS].nunique())} warm-up)"
     )
     run, seconds = backtest(panel, config)
     figures = accuracy_figures(run, seconds)

@@ -251,7 +251,8 @@ def run_accuracy_apmc(quick: bool, results: Path) -> dict[str, Any]:
     print(
         f"accuracy_apmc: {apmc.series_kept} of {apmc.series_total} market x commodity series "
         f"with {apmc.min_months}+ months, {panel.long[DS].nunique()} months; "
-        f"horizon {config.horizon}, {config.folds} folds (+{config.warmup} warm-up)"
+        f"horizon {config.horizon}, {config.folds} folds "
+        f"(+{config.warmup_windows(panel.long[DS].nunique())} warm-up)"
     )
     print(
         f"gaps: {gaps['series_with_internal_gaps']} series with internal gaps "

@@ -154,7 +154,7 @@ def run_speed(quick: bool, results: Path) -> dict[str, Any]:
     n_series, n_weeks = panel.long[UID].nunique(), panel.long[DS].nunique()
     print(
         f"speed: {n_series} series x {n_weeks} weeks ({len(panel.long)} panel rows), horizon "
-        f"{config.horizon}, {config.folds} folds + {config.warmup} warm-up windows"
+        f"{config.horizon}, {config.folds} folds + {config.warmup_windows(n_weeks)} warm-up windows"
     )
 
     watch = Stopwatch()

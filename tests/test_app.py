@@ -8,7 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from recommender.config import DEMO_DATA_DIR, settings
-from tests.helpers import REPO, write_coop
+from tests.helpers import REPO, write_coop, write_renamed_coop
 
 APP = REPO / "app.py"
 PAGES = (
@@ -237,3 +237,23 @@ def test_names_are_shown_as_text_never_html():
     assert plain("<script>alert(1)</script>") == r"\<script\>alert\(1\)\</script\>"
     for path in [APP, *(REPO / p for p in PAGES), *(REPO / "app_pages").glob("*.py")]:
         assert "unsafe_allow_html" not in Path(path).read_text(encoding="utf-8")
+
+
+def test_every_page_renders_for_a_cooperative_with_its_own_codes(tmp_path, monkeypatch):
+    # given a run on a folder whose codes have case, brackets, CJK and a "/"
+    from pipelines.cli import main
+    from recommender import config
+
+    folder = write_renamed_coop(tmp_path / "coop")
+    monkeypatch.setenv("XINGNONG_HOME", str(tmp_path / "home"))
+    config.settings.cache_clear()
+    args = ["run", "--data", str(folder), "--no-mlflow", "--horizon", "4", "--folds", "2"]
+    assert main([*args, "--warmup", "2"]) == 0
+    # when the manager opens the app, then the county is the cooperative's own, as written
+    at = _app()
+    assert not at.exception
+    assert at.session_state["region"] == "Zhouzhi (周至)"
+    # and every page renders for it
+    for page in PAGES[1:5]:
+        at.switch_page(page).run()
+        assert not at.exception, page

@@ -8,12 +8,25 @@ matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
+from matplotlib import font_manager  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from recommender.data.contract import DS, UID, Y  # noqa: E402
 
 _HISTORY = "#4c78a8"
 _FORECAST = "#f58518"
+_FONT_CHOICES = ("DejaVu Sans", "Noto Sans CJK SC", "Noto Sans CJK JP", "Noto Sans CJK TC")
+
+
+def _font_family() -> list[str]:
+    """A font family that draws the user's names in any script the machine has fonts for.
+
+    Series are named as the user wrote them (Chinese, Japanese...): glyphs missing from the
+    first font are taken from the next installed one. The list itself is the family, so a
+    figure keeps it when it is saved later.
+    """
+    installed = {font.name for font in font_manager.fontManager.ttflist}
+    return [f for f in _FONT_CHOICES if f in installed] or ["sans-serif"]
 
 
 def forecast_figure(
@@ -31,6 +44,13 @@ def forecast_figure(
         The figure.
     """
     top = history.groupby(UID)[Y].sum().nlargest(n_series).index.tolist()
+    with plt.rc_context({"font.family": _font_family()}):
+        return _forecast_axes(history, forecast, top, periods)
+
+
+def _forecast_axes(
+    history: pd.DataFrame, forecast: pd.DataFrame, top: list[str], periods: int
+) -> Figure:
     fig, axes = plt.subplots(len(top) or 1, 1, figsize=(9, 2.4 * max(len(top), 1)), squeeze=False)
     for ax, uid in zip(axes[:, 0], top, strict=False):
         h = history[history[UID] == uid].tail(periods)

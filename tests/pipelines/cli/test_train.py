@@ -9,6 +9,7 @@ from recommender import load_bundle
 from recommender.errors import BundleError
 from recommender.forecast.forecaster import DemandForecaster
 from recommender.tracking import champion_version, runs_table
+from tests.helpers import sales_with_user_keys
 
 SMALL = ["--freq", "W-SUN", "--horizon", "4", "--folds", "2"]
 
@@ -156,3 +157,23 @@ def test_mlflow_models_serve_answers_with_forecasts(trained, tmp_path):
     assert len(rows) == 4
     assert {r["region"] for r in rows} == {"county1"}
     assert all(r["lo"] <= r["forecast"] <= r["hi"] for r in rows)
+
+
+def test_keys_as_given_reach_mlflow_and_the_served_model(tmp_path):
+    # given sales whose keys have case, brackets, spaces, CJK and a "|"
+    sales = sales_with_user_keys()
+    path = tmp_path / "sales.csv"
+    sales.to_csv(path, index=False)
+    # when the demand model is trained and logged
+    args = ["train", "demand", "--sales", str(path), "--bundle", str(tmp_path / "b")]
+    assert main([*args, *SMALL, "--warmup", "2"]) == 0
+    # then the backtest logged to MLflow names every series exactly as the input did
+    run = runs_table("xingnong-demand").iloc[0]
+    local = mlflow.artifacts.download_artifacts(run_id=run["run_id"], artifact_path="backtest.csv")
+    logged = pd.read_csv(local, dtype=str, keep_default_na=False)
+    given = set(zip(sales["region"], sales["product"], strict=True))
+    assert set(zip(logged["region"], logged["product"], strict=True)) == given
+    # and the registered model answers for a key written that way
+    model = mlflow.pyfunc.load_model("models:/xingnong-demand/1")
+    out = model.predict(pd.DataFrame({"region": ["AGRA(UP)"], "product": ["Kiwi|Gold"]}))
+    assert len(out) == 4 and set(out["product"]) == {"Kiwi|Gold"}

@@ -27,3 +27,23 @@ def test_importance_figure_shows_the_top_features():
     fig = importance_figure(table, top=2)
     labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
     assert labels == ["h", "lag_1"]
+
+
+def test_cjk_names_are_drawn_with_a_font_that_has_them(recwarn):
+    # given a series named in Chinese and Japanese, as users write theirs
+    history = pd.DataFrame(
+        {
+            "unique_id": "周至县|キャベツ",
+            "ds": pd.date_range("2024-01-07", periods=4, freq="W"),
+            "y": 1.0,
+        }
+    )
+    forecast = history.assign(forecast=1.0, lo=0.5, hi=1.5)
+    # when the forecast figure is drawn and saved
+    fig = forecast_figure(history, forecast)
+    fig.canvas.draw()
+    # then no glyph is missing (where a CJK font is installed, as CI installs one)
+    from matplotlib import font_manager
+
+    if any("CJK" in f.name for f in font_manager.fontManager.ttflist):
+        assert not [w for w in recwarn if "missing from font" in str(w.message)]
