@@ -1,8 +1,7 @@
-"""Prediction intervals: conformal quantiles of past windows' errors, calibrated across windows."""
+"""Prediction intervals: quantiles of past windows' errors, calibrated on held-out windows."""
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -15,9 +14,12 @@ SERIES_LEVEL = "level"
 """Errors divided by the series' recent level (how bundles before the second scheme scaled)."""
 LEVEL_OR_FORECAST = "level_or_forecast"
 """Errors divided by the larger of the series' level and the forecast itself."""
-LEVEL_STEP = 2
-"""Nominal levels tried when calibrating, in percent points above the asked level."""
-MAX_LEVEL = 96
+ERROR_MARGINS: tuple[int, ...] = (0, 4, 8)
+"""Percent points above the asked level tried for the per-series errors when calibrating."""
+SHOCK_LEVELS: tuple[int, ...] = (0, 50, 70, 80, 90)
+"""Central coverage of the window-wide shocks tried when calibrating (0: no shock allowed for)."""
+WORST_WINDOW = 0.74
+"""Coverage every held-out past window must reach (with the asked level on average)."""
 
 
 def _scale(frame: pd.DataFrame, column: str, rule: str) -> pd.Series:
@@ -33,44 +35,76 @@ def _scale(frame: pd.DataFrame, column: str, rule: str) -> pd.Series:
     return np.maximum(level, frame[column].astype("float64").clip(lower=0.0))
 
 
-def _quantiles(errors: np.ndarray, level: float) -> tuple[float, float]:
-    """Split-conformal quantiles of ``errors`` for central coverage ``level`` (a fraction).
-
-    The ``ceil((n + 1) q) / n`` rank makes the interval cover at least ``level`` of new errors
-    exchangeable with these.
-    """
-    n = errors.size
-    if n == 0:
+def _central(values: np.ndarray, coverage: float) -> tuple[float, float]:
+    """The central interval of ``values`` holding ``coverage`` of them (0 width for 0)."""
+    if values.size == 0 or coverage <= 0:
         return 0.0, 0.0
-    alpha = (1.0 - level) / 2.0
-    hi_rank = min(1.0, math.ceil((n + 1) * (1.0 - alpha)) / n)
-    lo_rank = max(0.0, math.floor((n + 1) * alpha) / n)
-    return float(np.quantile(errors, lo_rank)), float(np.quantile(errors, hi_rank))
+    tail = (1.0 - coverage) / 2.0
+    return float(np.quantile(values, tail)), float(np.quantile(values, 1.0 - tail))
 
 
-def _calibrated_level(errors: np.ndarray, windows: np.ndarray | None, level: int) -> int:
-    """The nominal level that covers ``level`` percent of each held-out past window on average.
+def _split(errors: pd.DataFrame) -> tuple[np.ndarray, pd.Series]:
+    """Each error as a window-wide shock (the median error of its window and step) plus a rest.
 
-    Every past window is held out in turn: quantiles from the other windows are checked on it.
-    Windows differ (festivals, shocks common to every series), so a quantile that covers 80 %
-    of the pooled errors covers less of a new window; the smallest nominal level whose mean
-    held-out coverage reaches ``level`` is used. Fewer than two windows: ``level`` itself.
+    Returns:
+        The per-series rest of every error, and the shock of every (window, step).
     """
-    if windows is None:
-        return level
-    labels = np.unique(windows)
+    shock = errors.groupby(["window", STEP])["error"].transform("median")
+    shocks = errors.assign(shock=shock).drop_duplicates(["window", STEP])
+    return (errors["error"] - shock).to_numpy(), shocks.set_index("window")["shock"]
+
+
+def _band(
+    rest: np.ndarray, shocks: np.ndarray, error_level: int, shock_level: int
+) -> tuple[float, float]:
+    """Error quantiles widened by the window-wide shocks of the asked coverage."""
+    lo, hi = _central(rest, error_level / 100)
+    s_lo, s_hi = _central(shocks, shock_level / 100)
+    return lo + min(s_lo, 0.0), hi + max(s_hi, 0.0)
+
+
+def _calibrated(errors: pd.DataFrame, level: int) -> tuple[float, float, int, int]:
+    """The narrowest band that covers held-out past windows well enough.
+
+    Errors of one window move together across series (a festival, a week with fewer market
+    days, the weather): a band that covers 80 % of the pooled errors covers much less of a
+    window with a shock. Each error is split into its window's shock and a per-series rest; a
+    band is a central interval of the rests widened by a central interval of the shocks. Every
+    past window is held out in turn and checked against the band the other windows give; the
+    narrowest band whose held-out windows are covered ``level`` percent on average and
+    :data:`WORST_WINDOW` at worst is kept (the widest tried when none is). With fewer than two
+    windows there is nothing to hold out: the plain ``level`` quantiles of the errors.
+
+    Returns:
+        Lower and upper error quantiles, and the error and shock levels chosen.
+    """
+    values = errors["error"].to_numpy()
+    labels = errors["window"].unique()
     if len(labels) < 2:
-        return level
-    target = level / 100
-    for nominal in range(level, MAX_LEVEL + 1, LEVEL_STEP):
-        covered = []
-        for label in labels:
-            held = windows == label
-            lo, hi = _quantiles(errors[~held], nominal / 100)
-            covered.append(float(((errors[held] >= lo) & (errors[held] <= hi)).mean()))
-        if np.mean(covered) >= target:
-            return nominal
-    return MAX_LEVEL
+        lo, hi = _central(values, level / 100)
+        return lo, hi, level, 0
+    rest, shocks = _split(errors)
+    windows = errors["window"].to_numpy()
+    chosen: tuple[float, float, int, int] | None = None
+    error_levels = [min(level + margin, 98) for margin in ERROR_MARGINS]
+    for error_level in error_levels:
+        for shock_level in SHOCK_LEVELS:
+            covered = []
+            for label in labels:
+                held = windows == label
+                lo, hi = _band(
+                    rest[~held], shocks[shocks.index != label].to_numpy(), error_level, shock_level
+                )
+                covered.append(float(((values[held] >= lo) & (values[held] <= hi)).mean()))
+            if np.mean(covered) < level / 100 or min(covered) < WORST_WINDOW:
+                continue
+            lo, hi = _band(rest, shocks.to_numpy(), error_level, shock_level)
+            if chosen is None or hi - lo < chosen[1] - chosen[0]:
+                chosen = (lo, hi, error_level, shock_level)
+    if chosen is None:
+        widest = (error_levels[-1], SHOCK_LEVELS[-1])
+        return (*_band(rest, shocks.to_numpy(), *widest), *widest)
+    return chosen
 
 
 @dataclass(frozen=True)
@@ -83,15 +117,15 @@ class ConformalBands:
         upper: Upper error quantile per step.
         scale: What errors are divided by: :data:`LEVEL_OR_FORECAST`, or :data:`SERIES_LEVEL`
             for bands saved before it.
-        calibrated_level: The nominal level the quantiles were taken at after calibration
-            across windows (see :func:`_calibrated_level`).
+        calibration: The error and shock levels the calibration across windows chose (see
+            :func:`_calibrated`), when it ran.
     """
 
     level: int
     lower: dict[int, float] = field(default_factory=dict)
     upper: dict[int, float] = field(default_factory=dict)
     scale: str = SERIES_LEVEL
-    calibrated_level: int | None = None
+    calibration: dict[str, int] = field(default_factory=dict)
 
     @classmethod
     def fit(
@@ -101,12 +135,12 @@ class ConformalBands:
         level: int,
         windows: pd.Series | None = None,
     ) -> ConformalBands:
-        """Learn error quantiles of ``column`` from past windows.
+        """Learn the band of ``column`` from past windows.
 
         Errors are divided by the larger of the series' level and the forecast, pooled over
-        every step and series, and taken at the nominal level that covers ``level`` percent of
-        a held-out window (a common band for every step: per-step quantiles from a few
-        hundred errors were noisier than the differences between steps).
+        every step and series (per-step quantiles from a few hundred errors were noisier than
+        the differences between steps), and calibrated across windows (see
+        :func:`_calibrated`).
 
         Args:
             history: Past rows with ``y``, ``h``, ``scale`` and the forecast column.
@@ -118,20 +152,24 @@ class ConformalBands:
             The bands; empty (zero width) when there is no history.
         """
         if history.empty:
-            return cls(level, scale=LEVEL_OR_FORECAST, calibrated_level=level)
-        errors = (history[Y] - history[column]) / _scale(history, column, LEVEL_OR_FORECAST)
-        keep = np.isfinite(errors.to_numpy())
-        values = errors.to_numpy()[keep]
-        labels = None if windows is None else windows.to_numpy()[keep]
-        nominal = _calibrated_level(values, labels, level)
-        lo, hi = _quantiles(values, nominal / 100)
+            return cls(level, scale=LEVEL_OR_FORECAST)
+        errors = pd.DataFrame(
+            {
+                "error": (history[Y] - history[column])
+                / _scale(history, column, LEVEL_OR_FORECAST),
+                "window": 0 if windows is None else windows.to_numpy(),
+                STEP: history[STEP].to_numpy(),
+            }
+        )
+        errors = errors[np.isfinite(errors["error"])]
+        lo, hi, error_level, shock_level = _calibrated(errors, level)
         steps = sorted(int(s) for s in history[STEP].unique())
         return cls(
             level,
             dict.fromkeys(steps, lo),
             dict.fromkeys(steps, hi),
             LEVEL_OR_FORECAST,
-            nominal,
+            {"errors": error_level, "shocks": shock_level},
         )
 
     def apply(self, frame: pd.DataFrame, column: str) -> tuple[pd.Series, pd.Series]:
@@ -161,7 +199,7 @@ class ConformalBands:
             "lower": {str(k): v for k, v in self.lower.items()},
             "upper": {str(k): v for k, v in self.upper.items()},
             "scale": self.scale,
-            "calibrated_level": self.calibrated_level,
+            "calibration": dict(self.calibration),
         }
 
     @classmethod
@@ -169,12 +207,13 @@ class ConformalBands:
         """Inverse of :meth:`to_dict` (bands saved before ``scale`` existed scale by level)."""
         lower = data.get("lower", {})
         upper = data.get("upper", {})
+        calibration = data.get("calibration", {})
         assert isinstance(lower, dict) and isinstance(upper, dict)
-        calibrated = data.get("calibrated_level")
+        assert isinstance(calibration, dict)
         return cls(
             int(data["level"]),  # type: ignore[call-overload]
             {int(k): float(v) for k, v in lower.items()},
             {int(k): float(v) for k, v in upper.items()},
             str(data.get("scale", SERIES_LEVEL)),
-            None if calibrated is None else int(calibrated),  # type: ignore[call-overload]
+            {str(k): int(v) for k, v in calibration.items()},
         )
