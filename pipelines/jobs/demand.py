@@ -175,8 +175,10 @@ def _track(
         # Per-fold values under their own names: MLflow shows a metric's latest step as the
         # run's value, so sharing a name would put the last fold where the overall belongs.
         for step, fold in enumerate(doc["folds"], start=1):
-            tracking.log_metrics(_flat(fold["metrics"], prefix="fold_"), step=step)
-        tracking.log_metrics(_flat(doc["overall"]))
+            per_fold = {**_flat(fold["metrics"], prefix="fold_"), "fold_regret": fold["regret"]}
+            tracking.log_metrics(per_fold, step=step)
+        tracking.log_metrics({**_flat(doc["overall"]), "regret": doc["regret"]})
+        tracking.log_params({"warmup_windows": doc["warmup"]})
         tracking.log_metrics({f"time_{k}": v for k, v in doc["timings_seconds"].items()})
         tracking.log_dict(doc, METRICS_FILE)
         tracking.log_table(backtest, BACKTEST_FILE)

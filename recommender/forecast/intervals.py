@@ -14,9 +14,9 @@ SERIES_LEVEL = "level"
 """Errors divided by the series' recent level (how bundles before the second scheme scaled)."""
 LEVEL_OR_FORECAST = "level_or_forecast"
 """Errors divided by the larger of the series' level and the forecast itself."""
-ERROR_MARGINS: tuple[int, ...] = (0, 4, 8)
+ERROR_MARGINS: tuple[int, ...] = (0, 2, 4, 6, 8)
 """Percent points above the asked level tried for the per-series errors when calibrating."""
-SHOCK_LEVELS: tuple[int, ...] = (0, 50, 70, 80, 90)
+SHOCK_LEVELS: tuple[int, ...] = (0, 30, 50, 60, 70, 75, 80, 85, 90)
 """Central coverage of the window-wide shocks tried when calibrating (0: no shock allowed for)."""
 WORST_WINDOW = 0.74
 """Coverage every held-out past window must reach (with the asked level on average)."""

@@ -71,6 +71,13 @@ def test_train_logs_the_run_and_registers_the_model(trained):
     assert [m.step for m in history] == [0]
     folds = client.get_metric_history(run["run_id"], "fold_forecast_wape")
     assert sorted(m.step for m in folds) == [1, 2]
+    # and the blend's regret, overall and per fold, with the warm-up it had
+    assert run["metrics.regret"] == pytest.approx(
+        overall["forecast"]["wape"]
+        / min(overall[m]["wape"] for m in ("lgb", "ets", "theta", "seasonal_naive"))
+    )
+    assert len(client.get_metric_history(run["run_id"], "fold_regret")) == 2
+    assert int(run["params.warmup_windows"]) >= 2
     artifacts = {a.path for a in client.list_artifacts(run["run_id"])}
     assert {"metrics.json", "backtest.csv", "forecast.png", "feature_importance.png"} <= artifacts
     # and the model is registered; @champion only if the backtest beat the baselines
