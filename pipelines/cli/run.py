@@ -7,6 +7,7 @@ from pathlib import Path
 
 from pipelines.cli.args import add_model_args, job_settings
 from pipelines.jobs.run import RunReport, run_all
+from recommender.data.assumptions import summarise
 
 _EXAMPLES = """examples:
   xingnong run                      # the embedded demo data (data/demo)
@@ -53,6 +54,9 @@ def summary(report: RunReport) -> str:
         f"{overall['seasonal_naive']['wape']:.3f}, ETS {overall['ets']['wape']:.3f}",
         f"bundle: {report.bundle}",
     ]
+    if report.assumptions:
+        lines.append("assumed (category defaults shipped with xingnong, not your data):")
+        lines += [f"  - {line}" for line in summarise(report.assumptions)]
     return "\n".join(lines + [f"wrote: {path}" for path in report.written])
 
 

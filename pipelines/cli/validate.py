@@ -1,4 +1,4 @@
-"""``xingnong validate``: check a sales file against the data contract and account for every row."""
+"""``xingnong validate``: check a data folder or sales file and account for every row."""
 
 from __future__ import annotations
 
@@ -9,14 +9,25 @@ from pathlib import Path
 
 from pipelines.jobs.outputs import write_csv
 from recommender.config import ENV_PII_KEY
+from recommender.data.assumptions import summarise
 from recommender.data.contract import CUSTOMER_KEY, PII_COLUMNS, PII_NAME, PII_PHONE
+from recommender.data.folder import read_knowledge
 from recommender.data.ingest import IngestResult, load_sales
+from recommender.data.layout import (
+    PRODUCTS_FILE,
+    REGIONS_FILE,
+    SALES_FILE,
+    SALES_PARQUET_FILE,
+    sales_file,
+)
+from recommender.data.reference import load_products, load_regions
 from recommender.errors import XingnongError
 
 EXIT_OK = 0
 EXIT_NO_ROWS = 1
 
-_EPILOG = f"""example:
+_EPILOG = f"""examples:
+  xingnong validate --data my_coop/     # a data folder: every table, and what will be assumed
   xingnong validate --sales data/demo/sales.csv --regions data/demo/regions.csv \\
       --products data/demo/products.csv --quarantine quarantine.csv
 
@@ -50,7 +61,14 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
         epilog=_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--sales", required=True, type=Path, metavar="FILE", help="sales file")
+    given = parser.add_mutually_exclusive_group(required=True)
+    given.add_argument(
+        "--data",
+        type=Path,
+        metavar="DIR",
+        help="a data folder (sales, regions, products and the optional tables)",
+    )
+    given.add_argument("--sales", type=Path, metavar="FILE", help="sales file")
     parser.add_argument("--regions", type=Path, metavar="FILE", help="regions reference table")
     parser.add_argument("--products", type=Path, metavar="FILE", help="products reference table")
     parser.add_argument(
@@ -112,11 +130,29 @@ def format_report(result: IngestResult, quarantine_path: Path | None = None) -> 
     return "\n".join(lines)
 
 
+def _present(path: Path) -> Path | None:
+    return path if path.exists() else None
+
+
+def _knowledge_report(folder: Path, regions: Path | None, products: Path | None) -> str:
+    """The optional tables' check and what a run on the folder will assume, as lines."""
+    if regions is None or products is None:
+        return (
+            f"advice: needs {REGIONS_FILE} and {PRODUCTS_FILE} (without them a run forecasts only)"
+        )
+    knowledge = read_knowledge(folder, load_products(products), load_regions(regions))
+    if not knowledge.assumptions:
+        return "assumed: nothing (every table is given and covers every product)"
+    lines = ["assumed (category defaults shipped with xingnong, not your data):"]
+    return "\n".join(lines + [f"  - {line}" for line in summarise(knowledge.assumptions)])
+
+
 def run(args: argparse.Namespace) -> int:
     """Validate the sales file named by the arguments and print the accounting.
 
     Args:
-        args: Parsed arguments (``sales``, ``regions``, ``products``, ``quarantine``, ``today``).
+        args: Parsed arguments (``data`` or ``sales``, ``regions``, ``products``,
+            ``quarantine``, ``today``).
 
     Returns:
         0 when at least one row was accepted, else 1.
@@ -124,13 +160,22 @@ def run(args: argparse.Namespace) -> int:
     Raises:
         XingnongError: Unreadable input, invalid reference table, unwritable output.
     """
-    inputs = [p for p in (args.sales, args.regions, args.products) if p is not None]
+    sales, regions, products = args.sales, args.regions, args.products
+    if args.data is not None:
+        sales = sales_file(args.data)
+        if sales is None:
+            raise XingnongError(f"{args.data} has no {SALES_FILE} (or {SALES_PARQUET_FILE})")
+        regions = regions or _present(args.data / REGIONS_FILE)
+        products = products or _present(args.data / PRODUCTS_FILE)
+    inputs = [p for p in (sales, regions, products) if p is not None]
     if args.quarantine is not None and any(_same_file(args.quarantine, p) for p in inputs):
         raise XingnongError(f"--quarantine {args.quarantine} would overwrite an input file")
-    result = load_sales(args.sales, args.regions, args.products, today=args.today)
+    result = load_sales(sales, regions, products, today=args.today)
     if args.quarantine is not None:
         write_csv(result.quarantine, args.quarantine, excel_bom=True)
     print(format_report(result, args.quarantine))
+    if args.data is not None:
+        print(_knowledge_report(args.data, regions, products))
     if result.rows_accepted == 0:
         print(
             f"error: no rows accepted (all {result.rows_read:,} rows quarantined"

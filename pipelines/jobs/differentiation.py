@@ -21,9 +21,10 @@ from recommender.data.layout import (
     recommendations_file,
 )
 from recommender.data.vocabulary import PRICE_PRIOR
-from recommender.decide.basis import demand_by_form, demand_growth, profile_for
+from recommender.decide.basis import profile_for
 from recommender.decide.brand import score_brands
 from recommender.decide.evidence import Evidence
+from recommender.decide.market import demand_by_form, demand_growth
 from recommender.decide.pricing import (
     fresh_price,
     learn_form_multipliers,
@@ -79,7 +80,7 @@ def train_processing(
         resolved,
         prices,
         multipliers,
-        demand_by_form(evidence.forecast, evidence.sales),
+        demand_by_form(evidence.forecast, evidence.sales, resolved),
         profile,
         fresh_shelf_life=evidence.products,
     )

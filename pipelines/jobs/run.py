@@ -15,7 +15,8 @@ from pipelines.jobs.outputs import write_csv, write_json
 from pipelines.jobs.settings import JobSettings
 from recommender import config
 from recommender.config import REGISTERED_DEMAND_MODEL
-from recommender.data.folder import read_data_folder
+from recommender.data.assumptions import Assumption
+from recommender.data.folder import read_data_folder, read_knowledge
 from recommender.data.layout import (
     BACKTEST_FILE,
     BRAND_FILE,
@@ -57,6 +58,7 @@ class RunReport:
         written: Every file written, in order.
         advised: Whether processing, brand and recommendations ran (they need the regions and
             products tables).
+        assumptions: What the advice took from category defaults, not the folder.
     """
 
     data: Path
@@ -69,6 +71,7 @@ class RunReport:
     model_version: str | None
     written: tuple[Path, ...]
     advised: bool
+    assumptions: tuple[Assumption, ...] = ()
 
 
 def _step(progress: Progress | None, index: int, message: str, *fields: object) -> None:
@@ -129,6 +132,10 @@ def run_all(
     out = Path(out) if out else config.settings().artifacts_dir
     _step(progress, 0, "validating %s", folder)
     inputs = read_data_folder(folder)
+    advised = inputs.regions is not None and inputs.products is not None
+    assumed: tuple[Assumption, ...] = ()
+    if inputs.regions is not None and inputs.products is not None:  # checked before training
+        assumed = read_knowledge(folder, inputs.products, inputs.regions).assumptions
     written = []
     if inputs.ingest.rows_quarantined:
         quarantine = out / QUARANTINE_FILE
@@ -144,8 +151,8 @@ def run_all(
         "model_version": outcome.version,
         "data_folder": str(folder),
     }
-    written.append(write_json({**outcome.metrics, **served}, out / METRICS_FILE))
-    advised = inputs.regions is not None and inputs.products is not None
+    said = {"assumptions": [dataclasses.asdict(a) for a in assumed]}
+    written.append(write_json({**outcome.metrics, **served, **said}, out / METRICS_FILE))
     if advised:
         evidence = load_evidence(folder, out)
         _step(progress, 3, "processing options and regional brands")
@@ -172,4 +179,5 @@ def run_all(
         model_version=outcome.version,
         written=tuple(written),
         advised=advised,
+        assumptions=assumed,
     )

@@ -1,6 +1,7 @@
 from . import calendar, contract, layout, periods, vocabulary
 from .artifacts import RunOutputs, outputs_stamp, read_outputs
-from .folder import Inputs, read_data_folder, read_inputs, table_or_demo
+from .assumptions import Assumption, complete_crops, complete_options, complete_signals
+from .folder import Inputs, Knowledge, read_data_folder, read_inputs, read_knowledge
 from .ingest import IngestResult, aggregate_panel, load_sales, validate_sales
 from .pii import pii_key_from_env
 from .readers import read_table
@@ -22,11 +23,16 @@ from .tables import (
 )
 
 __all__ = [
+    "Assumption",
     "IngestResult",
     "Inputs",
+    "Knowledge",
     "RunOutputs",
     "aggregate_panel",
     "calendar",
+    "complete_crops",
+    "complete_options",
+    "complete_signals",
     "contract",
     "counties_by_province",
     "layout",
@@ -41,10 +47,10 @@ __all__ = [
     "pii_key_from_env",
     "read_data_folder",
     "read_inputs",
+    "read_knowledge",
     "read_outputs",
     "read_table",
     "region_hierarchy",
-    "table_or_demo",
     "validate_brand_signals",
     "validate_crop_economics",
     "validate_processing_options",

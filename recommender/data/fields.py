@@ -98,9 +98,14 @@ def _parse_value(text: str, field: Field) -> tuple[object, str | None]:
 def parse_fields(
     raw: pd.DataFrame, fields: dict[str, Field], table: str
 ) -> tuple[pd.DataFrame, list[tuple[int, str]]]:
-    """The table typed column by column, with each cell's problems as ``(position, text)``."""
-    require_columns(raw, list(fields), table)
+    """The table typed column by column, with each cell's problems as ``(position, text)``.
+
+    A column whose field is not required may be left out of the file: it reads as blank.
+    """
+    require_columns(raw, [c for c, f in fields.items() if f.required], table)
     raw = raw.reset_index(drop=True)
+    absent = {c: "" for c, f in fields.items() if not f.required and c not in raw.columns}
+    raw = raw.assign(**absent) if absent else raw
     columns: dict[str, list[object]] = {}
     problems: list[tuple[int, str]] = []
     for column, field in fields.items():

@@ -8,18 +8,29 @@ from pathlib import Path
 
 import pandas as pd
 
-from recommender.config import settings
+from recommender.data.assumptions import (
+    Assumption,
+    complete_crops,
+    complete_options,
+    complete_signals,
+    profile_assumption,
+)
 from recommender.data.ingest import IngestResult, validate_sales
 from recommender.data.layout import (
+    CROPS_FILE,
+    OPTIONS_FILE,
     PRODUCTS_FILE,
+    PROFILE_FILE,
     REGIONS_FILE,
     SALES_FILE,
     SALES_PARQUET_FILE,
+    SIGNALS_FILE,
     sales_file,
 )
 from recommender.data.pii import pii_key_from_env
 from recommender.data.readers import read_table
 from recommender.data.reference import load_products, load_regions
+from recommender.data.tables import load_brand_signals, load_crop_economics, load_processing_options
 from recommender.errors import DataError
 
 log = logging.getLogger("xingnong")
@@ -96,18 +107,54 @@ def read_data_folder(folder: Path) -> Inputs:
     )
 
 
-def table_or_demo(folder: Path, name: str) -> Path:
-    """A reference table of the folder, or the demo data's when the folder has none.
+@dataclass(frozen=True)
+class Knowledge:
+    """What a cooperative knows beyond its sales, completed by category defaults.
+
+    Attributes:
+        options: Processing options (the user's rows, filled out; see
+            :func:`recommender.data.assumptions.complete_options`).
+        crops: Crop economics (see :func:`recommender.data.assumptions.complete_crops`).
+        signals: Brand signals (empty when the folder has none).
+        assumptions: Everything taken from defaults rather than the folder, in words.
+    """
+
+    options: pd.DataFrame
+    crops: pd.DataFrame
+    signals: pd.DataFrame
+    assumptions: tuple[Assumption, ...]
+
+
+def read_knowledge(folder: Path, products: pd.DataFrame, regions: pd.DataFrame) -> Knowledge:
+    """Read the optional tables of a data folder and complete them with category defaults.
+
+    A missing table, or one that covers some products only, is filled from the defaults
+    shipped with the package (never from another cooperative's rows); each default is listed
+    in ``assumptions``.
 
     Args:
         folder: The data folder.
-        name: The table's file name (see :data:`recommender.data.layout.DEFAULTED_FILES`).
+        products: Its validated products table.
+        regions: Its validated regions table.
 
     Returns:
-        The file to read.
+        The completed tables and what was assumed.
+
+    Raises:
+        DataError: When a table the folder has is invalid.
     """
-    path = folder / name
-    if path.exists():
-        return path
-    log.info("%s not in %s: using the demo default", name, folder)
-    return settings().demo_dir / name
+    options = folder / OPTIONS_FILE
+    crops = folder / CROPS_FILE
+    signals = folder / SIGNALS_FILE
+    own_options = load_processing_options(options, products) if options.exists() else None
+    own_crops = load_crop_economics(crops, products, regions) if crops.exists() else None
+    own_signals = load_brand_signals(signals, products, regions) if signals.exists() else None
+    all_options, said_options = complete_options(own_options, products)
+    all_crops, said_crops = complete_crops(own_crops, products)
+    all_signals, said_signals = complete_signals(own_signals)
+    said = [*said_options, *said_crops, *said_signals]
+    if not (folder / PROFILE_FILE).exists():
+        said.append(profile_assumption())
+    if said:
+        log.info("assumed: %d category default(s) (xingnong validate --data lists them)", len(said))
+    return Knowledge(all_options, all_crops, all_signals, tuple(said))

@@ -27,7 +27,7 @@ REFERENCE_FILES: tuple[str, ...] = (
 """The files of a data folder besides the sales."""
 
 DEFAULTED_FILES: tuple[str, ...] = (OPTIONS_FILE, CROPS_FILE, SIGNALS_FILE)
-"""Reference tables a data folder may leave out: the demo data's are used instead."""
+"""Tables a data folder may leave out: category defaults shipped with the package stand in."""
 
 # A run's artifacts folder: what ``xingnong run`` writes, what ``recommend`` and the app read.
 FORECAST_FILE = "forecast.csv"

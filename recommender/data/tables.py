@@ -27,9 +27,11 @@ from recommender.data.fields import (
 from recommender.data.parsing import as_text, clean_code
 from recommender.data.readers import read_table
 from recommender.data.reference import code_lookup
-from recommender.data.vocabulary import FORMS, GI_APPLIED, GI_NONE, GI_REGISTERED, GI_STATUSES
+from recommender.data.vocabulary import GI_APPLIED, GI_NONE, GI_REGISTERED, GI_STATUSES
 
 SKILL_LEVELS: tuple[int, ...] = (1, 2, 3)
+ANY_ZONE = "*"
+"""A crop-economics ``climate_zone`` that holds in every zone."""
 
 PROCESSING_COLUMNS: tuple[str, ...] = (
     "product",
@@ -42,6 +44,7 @@ PROCESSING_COLUMNS: tuple[str, ...] = (
     "skill_level",
     "price_multiplier",
     "cold_chain_required",
+    "market_share",
     "source",
 )
 CROP_COLUMNS: tuple[str, ...] = (
@@ -60,22 +63,41 @@ BRAND_COLUMNS: tuple[str, ...] = (
     "gi_name_en",
     "production_tonnes",
     "n_sellers",
+    "national_suppliers",
     "source",
 )
 
 _PROCESSING_FIELDS = {
     "product": Field("key", required=False),
     "category": Field("code", required=False),
-    "option": Field("code", choices=tuple(FORMS)),
-    "yield_ratio": Field("float", check=lambda v: 0 < v <= 1, rule="must be above 0 and at most 1"),
-    "processing_cost_per_kg": Field("float", check=lambda v: v >= 0, rule="must be 0 or more"),
-    "capex": Field("float", check=lambda v: v >= 0, rule="must be 0 or more"),
-    "shelf_life_days": Field("int", check=lambda v: v > 0, rule="must be above 0"),
-    "skill_level": Field("int", choices=SKILL_LEVELS),
-    "price_multiplier": Field("float", check=lambda v: v > 0, rule="must be above 0"),
-    "cold_chain_required": Field("bool"),
-    "source": Field("text"),
+    "option": Field("code"),
+    "yield_ratio": Field(
+        "float", required=False, check=lambda v: 0 < v <= 1, rule="must be above 0 and at most 1"
+    ),
+    "processing_cost_per_kg": Field(
+        "float", required=False, check=lambda v: v >= 0, rule="must be 0 or more"
+    ),
+    "capex": Field("float", required=False, check=lambda v: v >= 0, rule="must be 0 or more"),
+    "shelf_life_days": Field("int", required=False, check=lambda v: v > 0, rule="must be above 0"),
+    "skill_level": Field("int", required=False, choices=SKILL_LEVELS),
+    "price_multiplier": Field(
+        "float", required=False, check=lambda v: v > 0, rule="must be above 0"
+    ),
+    "cold_chain_required": Field("bool", required=False),
+    "market_share": Field(
+        "float", required=False, check=lambda v: 0 < v <= 1, rule="must be above 0 and at most 1"
+    ),
+    "source": Field("text", required=False),
 }
+OPTION_PARAMETERS: tuple[str, ...] = (
+    "yield_ratio",
+    "processing_cost_per_kg",
+    "capex",
+    "skill_level",
+    "price_multiplier",
+    "cold_chain_required",
+)
+"""Columns of an option a cooperative may leave blank for its category's default to fill."""
 
 
 def _lookup(table: pd.DataFrame | None, column: str) -> dict[str, str] | None:
@@ -89,14 +111,17 @@ def validate_processing_options(
     """Check and type the processing-options table.
 
     Rules: each row names exactly one of ``product`` (a product code) or ``category`` (applies
-    to every product of the category without a row of its own for that option); ``option`` one
-    of :data:`~recommender.data.vocabulary.FORMS`; ``0 < yield_ratio <= 1``;
-    ``processing_cost_per_kg`` and ``capex`` ``>= 0``; ``shelf_life_days`` a whole number
-    above 0; ``skill_level`` 1, 2 or 3; ``price_multiplier > 0``; ``cold_chain_required``
-    true/false; ``source`` non-blank; (product, category, option) unique; a ``fresh`` row has
-    yield 1, cost 0, capex 0 and multiplier 1. With ``products``: codes and categories must
-    exist there and every product
-    must have a ``fresh`` option (its own or its category's).
+    to every product of the category without a row of its own for that option); ``option`` a
+    code (any processing the cooperative does: the known ones have names in
+    :data:`~recommender.data.vocabulary.FORMS`); where given, ``0 < yield_ratio <= 1``,
+    ``processing_cost_per_kg`` and ``capex`` ``>= 0``, ``shelf_life_days`` a whole number
+    above 0, ``skill_level`` 1, 2 or 3, ``price_multiplier > 0``, ``cold_chain_required``
+    true/false, ``0 < market_share <= 1`` (the share of the product's demand the form can take
+    where no sales show it); (product, category, option) unique; a ``fresh`` row has yield 1,
+    cost 0, capex 0 and multiplier 1 where given. With ``products``: codes and categories must
+    exist there. Blank parameters (:data:`OPTION_PARAMETERS`) and products without rows get their
+    category's defaults later (see :func:`recommender.data.assumptions.complete_options`); a
+    blank shelf life is the product's own.
 
     Args:
         raw: The table as read (text columns), or an already validated table.
@@ -104,8 +129,9 @@ def validate_processing_options(
         source: How to name the table in errors (e.g. its file path).
 
     Returns:
-        The table with ``product``/``category`` as code or None, floats, int64
-        ``shelf_life_days``/``skill_level``, bool ``cold_chain_required``; file order.
+        The table with ``product``/``category`` as code or None, floats (NaN when blank),
+        ``shelf_life_days``/``skill_level`` int64 (nullable Int64 when some are blank),
+        ``cold_chain_required`` bool (nullable boolean when some are blank); file order.
 
     Raises:
         DataError: Naming the table, the 1-based data row(s) and the problem(s).
@@ -140,19 +166,6 @@ def validate_processing_options(
         categories = codes_of(products, "category")
         problems += resolve_keys(frame, "product", code_lookup(products, "product"), "products")
         problems += unknown_codes(frame, "category", categories, "products (category)")
-        fresh_products = set(frame.loc[frame["option"] == DEFAULT_FORM, "product"].dropna())
-        fresh_categories = set(frame.loc[frame["option"] == DEFAULT_FORM, "category"].dropna())
-        lacking = [
-            str(p)
-            for p, c in zip(
-                as_text(products["product"]),
-                clean_code(as_text(products["category"])),
-                strict=True,
-            )
-            if p not in fresh_products and c not in fresh_categories
-        ]
-        if lacking:
-            problems.append((len(frame), f"no fresh option for product(s) {', '.join(lacking)}"))
     if problems:
         raise table_error(table, [message for _, message in sorted(problems)])
     return typed(
@@ -163,12 +176,17 @@ def validate_processing_options(
             "yield_ratio": "float64",
             "processing_cost_per_kg": "float64",
             "capex": "float64",
-            "shelf_life_days": "int64",
-            "skill_level": "int64",
+            "shelf_life_days": _nullable(frame["shelf_life_days"], "int64", "Int64"),
+            "skill_level": _nullable(frame["skill_level"], "int64", "Int64"),
             "price_multiplier": "float64",
-            "cold_chain_required": "bool",
+            "cold_chain_required": _nullable(frame["cold_chain_required"], "bool", "boolean"),
         },
     )
+
+
+def _nullable(values: pd.Series, dtype: str, nullable: str) -> str:
+    """``dtype`` when every value is given, else its nullable twin."""
+    return nullable if values.isna().any() else dtype
 
 
 _CROP_FIELDS = {
@@ -193,7 +211,7 @@ def validate_crop_economics(
     Rules: ``product`` and ``climate_zone`` non-blank codes, the pair unique;
     ``yield_per_mu_kg > 0``; ``cost_per_mu_yuan >= 0``; ``months_to_first_harvest`` a whole
     number above 0; ``source`` non-blank. With ``products``/``regions``: the product must exist
-    and the climate zone must be one used in the regions table.
+    and the climate zone must be one used in the regions table, or ``*`` (any zone).
 
     Args:
         raw: The table as read (text columns), or an already validated table.
@@ -213,7 +231,7 @@ def validate_crop_economics(
     problems += resolve_keys(frame, "product", _lookup(products, "product"), "products")
     zones = None
     if regions is not None and "climate_zone" in regions.columns:
-        zones = {z for z in clean_code(as_text(regions["climate_zone"])) if z}
+        zones = {z for z in clean_code(as_text(regions["climate_zone"])) if z} | {ANY_ZONE}
     problems += unknown_codes(frame, "climate_zone", zones, "regions (climate_zone)")
     if problems:
         raise table_error(table, [message for _, message in sorted(problems)])
@@ -233,8 +251,13 @@ _BRAND_FIELDS = {
     "gi_status": Field("code", choices=tuple(GI_STATUSES)),
     "gi_name_zh": Field("text", required=False),
     "gi_name_en": Field("text", required=False),
-    "production_tonnes": Field("float", check=lambda v: v > 0, rule="must be above 0"),
-    "n_sellers": Field("int", check=lambda v: v >= 0, rule="must be 0 or more"),
+    "production_tonnes": Field(
+        "float", required=False, check=lambda v: v > 0, rule="must be above 0"
+    ),
+    "n_sellers": Field("int", required=False, check=lambda v: v >= 0, rule="must be 0 or more"),
+    "national_suppliers": Field(
+        "int", required=False, check=lambda v: v >= 1, rule="must be 1 or more"
+    ),
     "source": Field("text"),
 }
 
@@ -250,9 +273,11 @@ def validate_brand_signals(
 
     Rules: ``region``/``product`` non-blank codes, the pair unique; ``gi_status`` one of none,
     applied, registered; ``gi_name_zh`` and ``gi_name_en`` both given unless the status is
-    none, both blank when it is; ``production_tonnes > 0``; ``n_sellers`` a whole number
-    ``>= 0``; ``source`` non-blank. With ``products``/``regions``: codes must exist there (the
-    region a county).
+    none, both blank when it is; ``production_tonnes > 0``; ``n_sellers`` (online shops
+    selling the county's product) a whole number ``>= 0``; ``national_suppliers`` (regions in the
+    whole country supplying look-alikes of the product, the county included) a whole number
+    ``>= 1``; those three may be blank or left out; ``source`` non-blank. With
+    ``products``/``regions``: codes must exist there (the region a county).
 
     Args:
         raw: The table as read (text columns), or an already validated table.
@@ -261,8 +286,8 @@ def validate_brand_signals(
         source: How to name the table in errors.
 
     Returns:
-        The typed table (``gi_name_*`` None when blank, float ``production_tonnes``, int64
-        ``n_sellers``), file order.
+        The typed table (``gi_name_*`` None when blank, float ``production_tonnes``, nullable
+        ``Int64`` ``n_sellers`` and ``national_suppliers``), file order.
 
     Raises:
         DataError: Naming the table, the 1-based data row(s) and the problem(s).
@@ -295,7 +320,13 @@ def validate_brand_signals(
     if problems:
         raise table_error(table, [message for _, message in sorted(problems)])
     return typed(
-        frame, {"gi_name_zh": "object", "production_tonnes": "float64", "n_sellers": "int64"}
+        frame,
+        {
+            "gi_name_zh": "object",
+            "production_tonnes": "float64",
+            "n_sellers": "Int64",
+            "national_suppliers": "Int64",
+        },
     )
 
 

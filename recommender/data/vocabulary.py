@@ -45,8 +45,26 @@ FORMS: dict[str, Form] = {
     "puree": Form(Name("果浆", "purée"), "Making purée from", "制浆", "purée line"),
     "frozen": Form(Name("冷冻", "frozen"), "Freezing", "冷冻", "freezer"),
     "gift_box": Form(Name("礼盒", "gift box"), "Gift-boxing", "礼盒装", "gift-box set-up"),
+    "roasted": Form(Name("烘焙", "roasted"), "Roasting", "烘焙", "roaster"),
 }
-"""Processing forms a product can be sold in (``fresh`` is the unprocessed baseline)."""
+"""Processing forms with names (``fresh`` is the unprocessed baseline). The list is open: any
+other form or option code in a cooperative's data is accepted and shown as it is written."""
+
+ANY_CATEGORY = "*"
+"""The default tables' row for a product category they do not list."""
+CATEGORIES: dict[str, Name] = {
+    "fruit": Name("水果", "fruit"),
+    "vegetable": Name("蔬菜", "vegetables"),
+    "tea": Name("茶叶", "tea"),
+    "grain": Name("粮食", "grain"),
+    "nut": Name("坚果", "nuts"),
+    "fungus": Name("食用菌", "edible fungi"),
+    "bee_product": Name("蜂产品", "bee products"),
+    "spice": Name("香料", "spices"),
+    "coffee": Name("咖啡", "coffee"),
+    ANY_CATEGORY: Name("其他农产品", "other produce"),
+}
+"""Product categories with names (any other category code is accepted and shown as it is)."""
 
 CHANNELS: dict[str, Name] = {
     "offline": Name("线下", "offline"),
@@ -101,6 +119,7 @@ REASONS: dict[str, Name] = {
 
 NAMES: dict[str, Name] = {
     **{code: form.name for code, form in FORMS.items()},
+    **CATEGORIES,
     **CHANNELS,
     **GI_STATUSES,
     **BRAND_ACTIONS,

@@ -10,19 +10,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 
-from recommender.data.contract import DATE, FORM, PRODUCT, QUANTITY, REGION
+from recommender.data.contract import DATE, PRODUCT, QUANTITY, REGION
 from recommender.data.parsing import clean_code
 from recommender.data.periods import WEEKS_PER_YEAR
 from recommender.data.reference import code_lookup
 from recommender.decide.brand import score_brands
+from recommender.decide.costs import line_prices, raw_costs
 from recommender.decide.evidence import Evidence
 from recommender.decide.grow import price_trends
-from recommender.decide.listing import channel_form_shares
+from recommender.decide.market import demand_by_form, demand_growth
 from recommender.decide.pricing import fresh_price, learn_form_multipliers, options_for
 from recommender.decide.profile import CoopProfile
+from recommender.decide.shares import channel_form_shares
 from recommender.errors import DataError
 
 
@@ -62,48 +63,6 @@ def profile_for(region: str, sales: pd.DataFrame, base: CoopProfile | None) -> C
     )
 
 
-def demand_by_form(forecast: pd.DataFrame, sales: pd.DataFrame) -> pd.DataFrame:
-    """Annual demand per (region, product, form): the forecast's yearly rate split by form.
-
-    Args:
-        forecast: Weekly served forecast with ``region, product, date, forecast, lo, hi``.
-        sales: Accepted sales (the last year's form shares split the total).
-
-    Returns:
-        ``region, product, form, forecast, lo, hi`` in kg of output a year.
-    """
-    weeks = forecast.groupby([REGION, PRODUCT])[DATE].nunique().rename("weeks")
-    total = forecast.groupby([REGION, PRODUCT])[["forecast", "lo", "hi"]].sum()
-    yearly = total.mul(WEEKS_PER_YEAR / weeks, axis=0)
-    recent = sales[sales[DATE] > sales[DATE].max() - pd.Timedelta(weeks=WEEKS_PER_YEAR)]
-    by_form = recent.groupby([REGION, PRODUCT, FORM])[QUANTITY].sum()
-    share = (by_form / by_form.groupby(level=[0, 1]).transform("sum")).rename("share")
-    out = share.reset_index().join(yearly, on=[REGION, PRODUCT]).dropna(subset=["forecast"])
-    for col in ("forecast", "lo", "hi"):
-        out[col] = out[col] * out["share"]
-    return out[[REGION, PRODUCT, FORM, "forecast", "lo", "hi"]].reset_index(drop=True)
-
-
-def demand_growth(forecast: pd.DataFrame, sales: pd.DataFrame) -> pd.DataFrame:
-    """Forecast demand over the coming weeks against the same weeks a year earlier.
-
-    Args:
-        forecast: Weekly served forecast.
-        sales: Accepted sales.
-
-    Returns:
-        ``region, product, demand_growth`` (e.g. 0.12 = 12 % more than last year).
-    """
-    ahead = forecast.groupby([REGION, PRODUCT])["forecast"].sum()
-    start = forecast[DATE].min() - pd.Timedelta(weeks=WEEKS_PER_YEAR)
-    end = forecast[DATE].max() - pd.Timedelta(weeks=WEEKS_PER_YEAR)
-    window = sales[(sales[DATE] > start - pd.Timedelta(days=7)) & (sales[DATE] <= end)]
-    before = window.groupby([REGION, PRODUCT])[QUANTITY].sum()
-    growth = (ahead / before.reindex(ahead.index)).sub(1.0)
-    growth = growth.replace([np.inf, -np.inf], np.nan).dropna()
-    return growth.rename("demand_growth").reset_index()
-
-
 @dataclass(frozen=True)
 class RegionBasis:
     """One region's prepared inputs: everything no what-if change alters, plus base prices.
@@ -120,6 +79,8 @@ class RegionBasis:
         demand: The region's yearly demand by form (see :func:`demand_by_form`).
         brand: The region's brand scores.
         shares: The region's channel and form shares (festival and ordinary weeks).
+        lines: Recent price per kg of the region's lines (channel x form).
+        raw: Raw produce cost per kg by product in the region (crop economics).
     """
 
     evidence: Evidence
@@ -133,6 +94,8 @@ class RegionBasis:
     demand: pd.DataFrame
     brand: pd.DataFrame
     shares: pd.DataFrame
+    lines: pd.DataFrame
+    raw: pd.DataFrame
 
 
 def prepare(evidence: Evidence, region: str) -> RegionBasis:
@@ -180,7 +143,14 @@ def prepare(evidence: Evidence, region: str) -> RegionBasis:
         options=resolved,
         prices=fresh_price(sold, implied_from=resolved),
         multipliers=multipliers,
-        demand=demand_by_form(forecast[forecast[REGION] == region], sold[sold[REGION] == region]),
+        demand=demand_by_form(
+            forecast[forecast[REGION] == region],
+            sold,
+            resolved,
+            market_factor=evidence.market_factor,
+        ),
         brand=brand[brand[REGION] == region],
         shares=channel_form_shares(sales[sales[REGION] == region]),
+        lines=line_prices(sales[sales[REGION] == region]),
+        raw=raw_costs(evidence.crops, evidence.regions[evidence.regions[REGION] == region]),
     )

@@ -10,18 +10,15 @@ import pandas as pd
 
 from recommender.config import settings
 from recommender.data.artifacts import read_outputs
-from recommender.data.folder import read_data_folder, table_or_demo
+from recommender.data.assumptions import Assumption
+from recommender.data.folder import read_data_folder, read_knowledge
 from recommender.data.layout import (
-    CROPS_FILE,
     MULTIPLIERS_FILE,
-    OPTIONS_FILE,
     PRODUCTS_FILE,
     PROFILE_FILE,
     REGIONS_FILE,
-    SIGNALS_FILE,
     sales_file,
 )
-from recommender.data.tables import load_brand_signals, load_crop_economics, load_processing_options
 from recommender.decide.profile import CoopProfile, load_profile
 from recommender.errors import DataError
 
@@ -34,9 +31,9 @@ class Evidence:
         sales: Accepted sales rows.
         regions: Regions table.
         products: Products table.
-        options: Processing options table.
-        crops: Crop economics table.
-        signals: Brand signals table.
+        options: Processing options, completed by category defaults (``assumed`` rows).
+        crops: Crop economics, completed by category defaults (``assumed`` rows).
+        signals: Brand signals (empty without a table).
         forecast: Served weekly forecast (``region, product, date, forecast, lo, hi``).
         profile: The cooperative's profile (its region gets it; others get a default).
         data_digest: Identity of the training data behind the forecast.
@@ -54,6 +51,8 @@ class Evidence:
     profile: CoopProfile | None = None
     data_digest: str = ""
     multipliers: pd.DataFrame | None = None
+    assumptions: tuple[Assumption, ...] = ()
+    market_factor: float = 1.0
 
 
 def trained_folder(metrics: dict[str, Any]) -> Path | None:
@@ -77,8 +76,8 @@ def load_evidence(folder: Path | None, artifacts: Path) -> Evidence:
 
     Args:
         folder: Data folder (default: the folder the latest run trained on, else
-            ``XINGNONG_DATA``, else the demo data); reference tables it lacks come from the
-            demo defaults.
+            ``XINGNONG_DATA``, else the demo data); optional tables it lacks, or products they
+            do not cover, get the category defaults shipped with the package.
         artifacts: The folder 'xingnong run' wrote its outputs to.
 
     Returns:
@@ -96,13 +95,14 @@ def load_evidence(folder: Path | None, artifacts: Path) -> Evidence:
         raise DataError(f"{root} needs {REGIONS_FILE} and {PRODUCTS_FILE} for recommendations")
     products, regions = inputs.products, inputs.regions
     profile_path = root / PROFILE_FILE
+    knowledge = read_knowledge(root, products, regions)
     return Evidence(
         sales=inputs.ingest.sales,
         regions=regions,
         products=products,
-        options=load_processing_options(table_or_demo(root, OPTIONS_FILE), products),
-        crops=load_crop_economics(table_or_demo(root, CROPS_FILE), products, regions),
-        signals=load_brand_signals(table_or_demo(root, SIGNALS_FILE), products, regions),
+        options=knowledge.options,
+        crops=knowledge.crops,
+        signals=knowledge.signals,
         forecast=outputs.forecast.assign(date=pd.to_datetime(outputs.forecast["date"])),
         profile=(
             load_profile(profile_path).resolved(regions, products)
@@ -111,6 +111,7 @@ def load_evidence(folder: Path | None, artifacts: Path) -> Evidence:
         ),
         data_digest=str(outputs.metrics.get("data_digest", "")),
         multipliers=_trained_multipliers(artifacts),
+        assumptions=knowledge.assumptions,
     )
 
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from recommender.data.assumptions import DEFAULT_FOR, default_note
 from recommender.data.contract import DATE, DEFAULT_FORM, FORM, PRICE, PRODUCT, QUANTITY, REGION
 from recommender.data.periods import WEEKLY, WEEKS_PER_YEAR
+from recommender.data.tables import ANY_ZONE
 
 TREND_DAMPING = 0.7
 """Per year, the share of the price trend that carries on (damped trend, as in damped ETS)."""
@@ -31,6 +33,7 @@ RANK_COLUMNS = (
     "profit_per_mu_horizon",
     "risk",
     "risk_note",
+    DEFAULT_FOR,
     "score",
     "reason",
     "reason_zh",
@@ -118,29 +121,38 @@ def _horizon_revenue(df: pd.DataFrame, horizon_years: float) -> np.ndarray:
 
 
 def _candidates(
-    region: str, zone: str, crops: pd.DataFrame, growth: pd.DataFrame | None
+    region: str, zone: str | None, crops: pd.DataFrame, growth: pd.DataFrame | None
 ) -> pd.DataFrame:
-    """Products grown here or in the zone, with their economics (zone row, else all zones)."""
+    """Products grown here or in the zone, with their economics.
+
+    A product's economics come from its rows for the zone (or for any zone, ``*``), else the
+    mean over all its rows; ``default_for`` names the category when any row used is a default.
+    """
     here = growth[growth[REGION] == region] if growth is not None else pd.DataFrame()
     grown = set(here[PRODUCT]) if len(here) else set()
-    wanted = sorted(grown | set(crops.loc[crops["climate_zone"] == zone, PRODUCT]))
+    zones = crops["climate_zone"].astype(str)
+    fits = (zones == ANY_ZONE) | (zones == zone) if zone else zones == ANY_ZONE
+    wanted = sorted(grown | set(crops.loc[fits, PRODUCT]))
     econ = ["yield_per_mu_kg", "cost_per_mu_yuan", "months_to_first_harvest"]
     rows = []
     for product in wanted:
         own = crops[crops[PRODUCT] == product]
-        local = own[own["climate_zone"] == zone]
+        exact = own[own["climate_zone"].astype(str) == zone] if zone else own.head(0)
+        local = exact if len(exact) else own[own["climate_zone"].astype(str) == ANY_ZONE]
         use = local if len(local) else own
         if use.empty:
             continue
+        defaults = use[DEFAULT_FOR] if DEFAULT_FOR in use else pd.Series(dtype=str)
         rows.append(
             {
                 PRODUCT: product,
                 "grown_here": product in grown,
                 "climate_zone": "|".join(sorted(use["climate_zone"].astype(str).unique())),
                 **{c: float(use[c].astype(float).mean()) for c in econ},
+                DEFAULT_FOR: next((str(d) for d in defaults.fillna("") if d), ""),
             }
         )
-    out = pd.DataFrame(rows, columns=[PRODUCT, "grown_here", "climate_zone", *econ])
+    out = pd.DataFrame(rows, columns=[PRODUCT, "grown_here", "climate_zone", *econ, DEFAULT_FOR])
     demand = here.set_index(PRODUCT)["demand_growth"] if "demand_growth" in here else None
     out["demand_growth"] = out[PRODUCT].map(demand) if demand is not None else np.nan
     out["demand_growth"] = out["demand_growth"].astype(float).fillna(0.0)
@@ -170,6 +182,9 @@ def _reasons(r: pd.Series, name: str, name_zh: str, horizon: float) -> tuple[str
     if r["risk_note"]:
         en += f", but {r['risk_note']}"
         zh += f"，但价格每年下跌{-r['price_trend']:.0%}，风险较高"
+    if r[DEFAULT_FOR]:
+        en += f" (yield and cost: {default_note(r[DEFAULT_FOR], 'en')})"
+        zh += f"（亩产与成本：{default_note(r[DEFAULT_FOR], 'zh')}）"
     return en + ".", zh + "。"
 
 
@@ -187,8 +202,10 @@ def rank_crops(
 
     Candidates are the products ``growth`` lists for the region (``grown_here``; pass the
     region's (region, product) pairs from sales) and the products ``crops`` lists for the
-    region's climate zone. Economics come from the zone's row, else the mean over the product's
-    zones (``climate_zone`` then names them, joined by ``|``). Products without economics or a
+    region's climate zone or for any zone (``*``, as category defaults are). Economics come from
+    the zone's row, else the any-zone row, else the mean over the product's zones
+    (``climate_zone`` then names them, joined by ``|``); a region without a climate zone uses
+    the any-zone rows. A reason built on a default says so. Products without economics or a
     price in ``trends`` are left out. ``demand_growth`` comes from ``growth`` and is 0 when the
     column or the row is missing.
 
@@ -216,14 +233,15 @@ def rank_crops(
         The columns of :data:`RANK_COLUMNS`, best score first.
 
     Raises:
-        ValueError: If the region is unknown or has no climate zone, or the horizon is not > 0.
+        ValueError: If the region is unknown or the horizon is not > 0.
     """
     if horizon_years <= 0:
         raise ValueError(f"horizon_years must be > 0, got {horizon_years}")
     row = regions[regions[REGION] == region]
-    if row.empty or "climate_zone" not in row or pd.isna(row["climate_zone"].iloc[0]):
-        raise ValueError(f"region {region!r} is unknown or has no climate_zone")
-    zone = str(row["climate_zone"].iloc[0])
+    if row.empty:
+        raise ValueError(f"region {region!r} is unknown")
+    known = "climate_zone" in row and pd.notna(row["climate_zone"].iloc[0])
+    zone = str(row["climate_zone"].iloc[0]) if known and row["climate_zone"].iloc[0] else None
     df = _candidates(region, zone, crops, growth)
     df = df.merge(trends[list(TREND_COLUMNS)], on=PRODUCT, how="inner")
     df = df.dropna(subset=["price_per_kg"]).reset_index(drop=True)

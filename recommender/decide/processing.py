@@ -8,8 +8,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from recommender.data.assumptions import DEFAULT_FOR, default_note
 from recommender.data.contract import DEFAULT_FORM, FORM, OPTION, PRODUCT, REGION
 from recommender.data.vocabulary import FORMS, PRICE_PRIOR
+from recommender.decide.market import (
+    ESTIMATE_SPREAD,
+    FROM_MARKET,
+    FROM_PRIOR,
+    FROM_SALES,
+    NEW_FORM_SHARE,
+)
 from recommender.decide.spoilage import spoilage_share
 
 CAPEX_LIFE_YEARS = 5.0
@@ -24,6 +32,7 @@ COLUMNS = (
     "fresh_price",
     "price_multiplier",
     "multiplier_source",
+    DEFAULT_FOR,
     "yield_ratio",
     "output_price",
     "spoilage",
@@ -33,6 +42,7 @@ COLUMNS = (
     "fresh_net_per_kg_raw",
     "uplift_per_kg_raw",
     "demand_cap_kg_raw",
+    "demand_basis",
     "volume_kg_raw",
     "annual_uplift",
     "capex",
@@ -82,22 +92,50 @@ def _frame(
     df["price_multiplier"] = df["_learned"].fillna(pd.Series(fallback, index=df.index))
     df["multiplier_source"] = df["multiplier_source"].fillna(PRICE_PRIOR)
     df["raw_volume_kg"] = df[PRODUCT].map(volume)
+    df[DEFAULT_FOR] = df[DEFAULT_FOR].fillna("") if DEFAULT_FOR in df else ""
     df[REGION] = profile.region
     return df.dropna(subset=["price_multiplier"]).reset_index(drop=True)
 
 
+_DEMAND_KNOWN = {"demand_basis": FROM_SALES, "form_share": np.nan}
+"""What a demand table without those columns means: each row is the region's sold demand."""
+
+
 def _demand(df: pd.DataFrame, demand: pd.DataFrame, region: str) -> pd.DataFrame:
-    """Attach the demand cap (raw kg) and its relative interval width (risk)."""
+    """Attach the demand cap (raw kg), how it is known and its relative width (risk).
+
+    A processed form of a product the region has no demand row for (not forecast there) gets
+    an assumed market: the form's share (its option's ``market_share``, else
+    :data:`~recommender.decide.market.NEW_FORM_SHARE`) of the cooperative's raw volume, as
+    output (times the yield).
+    """
     d = demand[demand[REGION] == region].rename(columns={FORM: OPTION})
-    d = d.groupby([PRODUCT, OPTION], as_index=False)[["forecast", "lo", "hi"]].sum()
-    d[["forecast", "lo", "hi"]] = d[["forecast", "lo", "hi"]].astype(float)
-    df = df.merge(d, on=[PRODUCT, OPTION], how="left")
+    d = d.assign(**{c: v for c, v in _DEMAND_KNOWN.items() if c not in d.columns})
+    keys = [PRODUCT, OPTION]
+    d = d.groupby(keys, as_index=False).agg(
+        forecast=("forecast", "sum"),
+        lo=("lo", "sum"),
+        hi=("hi", "sum"),
+        demand_basis=("demand_basis", "first"),
+        form_share=("form_share", "first"),
+    )
+    df = df.merge(d, on=keys, how="left")
+    guess = df["forecast"].isna() & (df[OPTION] != DEFAULT_FORM)
+    share = pd.to_numeric(df.get("market_share", np.nan), errors="coerce")
+    share = pd.Series(share, index=df.index).fillna(NEW_FORM_SHARE) * df["yield_ratio"]
+    df.loc[guess, "form_share"] = share[guess]
+    df.loc[guess, "forecast"] = df.loc[guess, "raw_volume_kg"] * share[guess]
+    df.loc[guess, "lo"] = df.loc[guess, "forecast"] * (1 - ESTIMATE_SPREAD)
+    df.loc[guess, "hi"] = df.loc[guess, "forecast"] * (1 + ESTIMATE_SPREAD)
+    df.loc[guess, "demand_basis"] = FROM_PRIOR
+    df[["forecast", "lo", "hi"]] = df[["forecast", "lo", "hi"]].astype(float)
     with np.errstate(divide="ignore", invalid="ignore"):
         df["demand_cap_kg_raw"] = (df["forecast"] / df["yield_ratio"]).fillna(np.inf)
         width = (df["hi"] - df["lo"]) / df["forecast"]
     df["risk"] = np.where(
         df["forecast"] > 0, width, np.where(df["forecast"].notna(), np.inf, np.nan)
     )
+    df["demand_basis"] = df["demand_basis"].fillna("")
     return df
 
 
@@ -147,6 +185,43 @@ def _verb(form: str, *, zh: bool = False) -> str:
     return form if zh else form.replace("_", " ").capitalize()
 
 
+def _cap(r: pd.Series, name: str, name_zh: str) -> tuple[str, str]:
+    """The bracket saying what caps the volume: the region's demand or an estimated market."""
+    basis, form = r["demand_basis"], _form_name(r[OPTION])
+    if np.isinf(r["demand_cap_kg_raw"]):
+        return (
+            " (no demand known for this form, so volume is not capped)",
+            "（需求未知，产量不设上限）",
+        )
+    if basis == FROM_MARKET:
+        return (
+            f" (capped by an estimated market of {_tonnes(r['forecast'])} a year: {form} is "
+            f"{r['form_share']:.0%} of {name} sales where it is sold; an assumption, not your "
+            "sales)",
+            f"（按估计市场{_tonnes(r['forecast'], True)}/年封顶：在有销售的地区该形态占"
+            f"{name_zh}销量的{r['form_share']:.0%}；为估计值，非您的销售数据）",
+        )
+    if basis == FROM_PRIOR:
+        return (
+            f" (capped by an assumed market of {_tonnes(r['forecast'])} of {form} a year, made "
+            f"from {r['form_share'] / r['yield_ratio']:.0%} of the {name} demand, as nobody in "
+            "your data sells it)",
+            f"（按假设市场{_tonnes(r['forecast'], True)}/年封顶：用{name_zh}需求的"
+            f"{r['form_share'] / r['yield_ratio']:.0%}加工，因数据中无人销售该形态）",
+        )
+    if r["volume_kg_raw"] < r["raw_volume_kg"]:
+        return (
+            f" (capped by demand for {_tonnes(r['forecast'])} of {form} a year)",
+            f"（受年需求{_tonnes(r['forecast'], True)}限制）",
+        )
+    return "", ""
+
+
+def _form_name(form: str) -> str:
+    """A form's English name (a code without one is spelled out)."""
+    return FORMS[form].name.en if form in FORMS else form.replace("_", " ")
+
+
 def _reasons(r: pd.Series, profile: Any) -> tuple[str, str]:
     """One plain sentence with the numbers, in English and Chinese."""
     opt = r[OPTION]
@@ -176,16 +251,7 @@ def _reasons(r: pd.Series, profile: Any) -> tuple[str, str]:
         f"{name_zh}{_verb(opt, zh=True)}后每公斤原料比鲜销{more_zh}{_money(abs(up))}"
         f"（出成率{r['yield_ratio']:g}，价格为鲜品的{r['price_multiplier']:.1f}倍，{src_zh}）"
     )
-    if np.isinf(r["demand_cap_kg_raw"]):
-        cap, cap_zh = (
-            " (no demand forecast for this form, so volume is not capped)",
-            "（无需求预测，产量不设上限）",
-        )
-    elif r["volume_kg_raw"] < r["raw_volume_kg"]:
-        cap = f" (capped by demand for {_tonnes(r['forecast'])} of {opt.replace('_', ' ')} a year)"
-        cap_zh = f"（受年需求{_tonnes(r['forecast'], True)}限制）"
-    else:
-        cap, cap_zh = "", ""
+    cap, cap_zh = _cap(r, name, name_zh)
     kit = FORMS[opt].kit_en if opt in FORMS else "equipment"
     if up <= 0 or r["annual_uplift"] <= 0:
         tail, tail_zh = "; not worth doing at these prices", "；按当前价格不值得做"
@@ -199,6 +265,14 @@ def _reasons(r: pd.Series, profile: Any) -> tuple[str, str]:
             f"可增收{_money(r['annual_uplift'])}，"
             f"{_money(r['capex'])}的投资{_years(r['payback_years'], True)}回本"
         )
+    if r.get(DEFAULT_FOR):
+        what, what_zh = (
+            ("yield and costs", "出成率和成本")
+            if r["multiplier_source"] != PRICE_PRIOR
+            else ("yield, costs and price", "出成率、成本和价格")
+        )
+        tail += f" ({what}: {default_note(r[DEFAULT_FOR], 'en')})"
+        tail_zh += f"（{what_zh}：{default_note(r[DEFAULT_FOR], 'zh')}）"
     en, zh = _blockers(r, profile)
     if en:
         tail += ", but it is not feasible now: it needs " + " and ".join(en)

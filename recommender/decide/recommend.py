@@ -18,6 +18,7 @@ from recommender.decide.basis import (
 from recommender.decide.evidence import Evidence
 from recommender.decide.grow import rank_crops
 from recommender.decide.listing import listing_plan
+from recommender.decide.market import FROM_SALES
 from recommender.decide.processing import score_options
 from recommender.decide.profile import CoopProfile
 
@@ -42,6 +43,7 @@ ITEM_FIELDS: dict[str, tuple[str, ...]] = {
         "profit_per_mu_year",
         "profit_per_mu_horizon",
         "risk",
+        "default_for",
         "score",
     ),
     "process": (
@@ -53,12 +55,39 @@ ITEM_FIELDS: dict[str, tuple[str, ...]] = {
         "payback_years",
         "feasible",
         "multiplier_source",
+        "demand_basis",
+        "default_for",
         "score",
     ),
-    "brand": ("product", "gi_status", "location_quotient", "price_premium", "score", "action"),
-    "list": ("week", "product", "channel", "form", "quantity_kg", "critical_ratio", "festival"),
+    "brand": (
+        "product",
+        "gi_status",
+        "location_quotient",
+        "price_premium",
+        "premium_lo",
+        "premium_hi",
+        "competitors",
+        "score",
+        "action",
+    ),
+    "list": (
+        "week",
+        "product",
+        "channel",
+        "form",
+        "quantity_kg",
+        "critical_ratio",
+        "price_per_kg",
+        "unit_cost",
+        "cost_basis",
+        "listed",
+        "festival",
+    ),
 }
 """Fields every item of each list carries (besides ``reason`` and ``reason_zh``): schema v1."""
+
+
+_DEMAND = ("forecast", "lo", "hi", "form_share")
 
 
 def _records(frame: pd.DataFrame, top: int | None = None) -> list[dict[str, Any]]:
@@ -91,6 +120,7 @@ def advise(
     price_factor: float = 1.0,
     cost_factor: float = 1.0,
     capex_factor: float = 1.0,
+    market_factor: float = 1.0,
     profile: CoopProfile | None = None,
     weeks: int = PLAN_WEEKS,
     top: int = 5,
@@ -107,6 +137,7 @@ def advise(
         price_factor: Multiplies every sales price.
         cost_factor: Multiplies every option's processing cost per kg.
         capex_factor: Multiplies every option's capex.
+        market_factor: Multiplies the estimated markets of forms the region has not sold.
         profile: The cooperative's profile to use (default: the basis's).
         weeks: Weeks of listing plan.
         top: How many grow / process / brand items to return.
@@ -134,8 +165,14 @@ def advise(
         options = _scaled(
             basis.options, {"processing_cost_per_kg": cost_factor, "capex": capex_factor}
         )
+        demand = basis.demand
+        if market_factor != 1.0:
+            guessed = demand["demand_basis"] != FROM_SALES
+            demand = demand.assign(
+                **{c: demand[c].where(~guessed, demand[c] * market_factor) for c in _DEMAND}
+            )
         process = score_options(
-            options, prices, basis.multipliers, basis.demand, profile, fresh_shelf_life=ev.products
+            options, prices, basis.multipliers, demand, profile, fresh_shelf_life=ev.products
         )
         process = process[(process[REGION] == region) & (process[OPTION] != DEFAULT_FORM)]
         process = process[np.isfinite(process["score"]) & (process["annual_uplift"] > 0)]
@@ -151,6 +188,10 @@ def advise(
             region=region,
             weeks=weeks,
             profile=profile,
+            lines=_scaled(basis.lines, {"price_per_kg": price_factor}),
+            options=_scaled(basis.options, {"processing_cost_per_kg": cost_factor}),
+            multipliers=basis.multipliers,
+            raw=basis.raw,
         )
         doc["list"] = _records(plan)
     return doc

@@ -29,6 +29,8 @@ class WhatIf:
         skill_level: Staff skill 1-3 (None: the profile's).
         cold_chain: Cold chain (None: the profile's).
         transit_days: Days to the buyer (None: the profile's).
+        new_form_market: Change of the estimated market of every form a region has not sold
+            yet, fraction (-0.5 = half the estimate).
     """
 
     fresh_price: float = 0.0
@@ -38,6 +40,7 @@ class WhatIf:
     skill_level: int | None = None
     cold_chain: bool | None = None
     transit_days: int | None = None
+    new_form_market: float = 0.0
 
 
 def apply_whatif(ev: Evidence, county: str, whatif: WhatIf) -> Evidence:
@@ -63,14 +66,20 @@ def apply_whatif(ev: Evidence, county: str, whatif: WhatIf) -> Evidence:
             capex=options["capex"] * (1.0 + whatif.capex),
         )
     profile = changed_profile(profile_for(county, ev.sales, ev.profile), whatif)
-    return dataclasses.replace(ev, sales=sales, options=options, profile=profile)
+    return dataclasses.replace(
+        ev,
+        sales=sales,
+        options=options,
+        profile=profile,
+        market_factor=ev.market_factor * (1.0 + whatif.new_form_market),
+    )
 
 
 _MATTERS: dict[str, frozenset[str]] = {
     "grow": frozenset({"fresh_price"}),
     "process": frozenset(f.name for f in dataclasses.fields(WhatIf)),
     "brand": frozenset(),
-    "list": frozenset({"fresh_price", "cold_chain", "transit_days"}),
+    "list": frozenset({"fresh_price", "processing_cost", "cold_chain", "transit_days"}),
 }
 """Which changes each list depends on (brand scores use price ratios, which no change moves)."""
 
@@ -131,6 +140,7 @@ def advise_whatif(
         price_factor=1.0 + whatif.fresh_price,
         cost_factor=1.0 + whatif.processing_cost,
         capex_factor=1.0 + whatif.capex,
+        market_factor=1.0 + whatif.new_form_market,
         profile=changed_profile(basis.profile, whatif),
         weeks=weeks,
         top=top,

@@ -1,8 +1,18 @@
 from .catalog import DEMO_SEED, DEMO_WEEKS
 from .scenarios import simulate_scenario
 from .simulate import DemoData, simulate_demo, simulate_panel
+from .world import ALL_PLANTS, HELD_OUT_SEED, WORLD_SEED, Planted, World, simulate_world
+from .worldspec import SOUTHWEST, WorldSpec
 
 __all__ = [
+    "simulate_world",
+    "WorldSpec",
+    "World",
+    "SOUTHWEST",
+    "Planted",
+    "WORLD_SEED",
+    "HELD_OUT_SEED",
+    "ALL_PLANTS",
     "DEMO_SEED",
     "DEMO_WEEKS",
     "DemoData",

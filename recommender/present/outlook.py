@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from recommender.data.calendar import FESTIVALS, calendar_features, festival_calendar
+from recommender.data.calendar import FESTIVALS, festival_calendar
 from recommender.data.contract import CHANNEL, DATE, DEFAULT_CHANNEL, PRODUCT, QUANTITY, REGION
 from recommender.data.periods import WEEKLY, WEEKS_PER_YEAR, period_label
-from recommender.decide.listing import channel_form_shares
+from recommender.decide.shares import channel_form_shares, festival_keys, shares_for
 
 ALL = None
 """The channel value meaning every channel together."""
@@ -104,9 +104,18 @@ def channel_forecast(
         return rows
     here = _rows(sales, region, product, ALL)
     shares = channel_form_shares(here, WEEKLY)
-    by_flag = shares[shares[CHANNEL] == channel].groupby("festival")["share"].sum()
-    flags = calendar_features(pd.DatetimeIndex(rows[DATE]), WEEKLY)["fest_any"].astype(bool)
-    share = flags.map(lambda f: float(by_flag.get(f, 0.0))).to_numpy()
+    weeks = rows.assign(
+        **{REGION: region, PRODUCT: product, "festival": festival_keys(rows[DATE], WEEKLY)}
+    )
+    split = shares_for(weeks, shares)
+    share = (
+        split[split[CHANNEL] == channel]
+        .groupby(DATE)["share"]
+        .sum()
+        .reindex(rows[DATE])
+        .fillna(0.0)
+        .to_numpy()
+    )
     return rows.assign(**{c: rows[c].astype(float) * share for c in ("forecast", "lo", "hi")})
 
 

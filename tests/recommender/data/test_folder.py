@@ -5,9 +5,14 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from recommender.config import DEMO_DATA_DIR
-from recommender.data.folder import read_data_folder, read_inputs, table_or_demo
-from recommender.data.layout import OPTIONS_FILE, REGIONS_FILE, SALES_PARQUET_FILE
+from recommender.data.folder import read_data_folder, read_inputs, read_knowledge
+from recommender.data.layout import (
+    CROPS_FILE,
+    OPTIONS_FILE,
+    PROFILE_FILE,
+    SALES_PARQUET_FILE,
+    SIGNALS_FILE,
+)
 from recommender.errors import DataError
 from tests.helpers import COOP_REGIONS, write_coop
 
@@ -50,8 +55,33 @@ def test_a_folder_without_sales_or_usable_rows_is_a_one_line_error(tmp_path):
         read_data_folder(tmp_path)
 
 
-def test_a_missing_optional_table_falls_back_to_the_demo(tmp_path):
+def test_missing_optional_tables_are_completed_by_defaults_not_the_demo(tmp_path):
+    # given a cooperative folder without its processing options, crops, signals or profile
     folder = write_coop(tmp_path / "coop")
-    (folder / OPTIONS_FILE).unlink()
-    assert table_or_demo(folder, OPTIONS_FILE) == DEMO_DATA_DIR / OPTIONS_FILE
-    assert table_or_demo(folder, REGIONS_FILE) == folder / REGIONS_FILE
+    for name in (OPTIONS_FILE, CROPS_FILE, SIGNALS_FILE, PROFILE_FILE):
+        (folder / name).unlink(missing_ok=True)
+    inputs = read_data_folder(folder)
+    assert inputs.products is not None and inputs.regions is not None
+    # when its knowledge is read
+    knowledge = read_knowledge(folder, inputs.products, inputs.regions)
+    # then every product has default options (all marked assumed, none the demo's rows)
+    options = knowledge.options
+    assert set(options["product"]) == set(inputs.products["product"])
+    assert options.loc[options["option"] != "fresh", "assumed"].all()
+    assert not options["source"].str.contains("simulated").any()
+    # and each missing table is said once in the assumptions
+    said = {a.table for a in knowledge.assumptions}
+    assert {OPTIONS_FILE, SIGNALS_FILE, PROFILE_FILE} <= said
+    assert knowledge.signals.empty
+
+
+def test_a_present_table_is_kept_and_only_its_gaps_are_assumed(tmp_path):
+    # given a folder whose options cover its products
+    folder = write_coop(tmp_path / "coop")
+    inputs = read_data_folder(folder)
+    assert inputs.products is not None and inputs.regions is not None
+    # when its knowledge is read
+    knowledge = read_knowledge(folder, inputs.products, inputs.regions)
+    # then nothing about the options is assumed
+    assert not any(a.table == OPTIONS_FILE for a in knowledge.assumptions)
+    assert not knowledge.options["assumed"].any()

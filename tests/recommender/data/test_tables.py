@@ -63,7 +63,7 @@ def test_valid_options_are_typed():
     ("changes", "message"),
     [
         ({"yield_ratio": (1, "1.2")}, "row 2: yield_ratio '1.2' must be above 0 and at most 1"),
-        ({"option": (1, "canned")}, "row 2: option 'canned' is not one of fresh"),
+        ({"option": (1, "")}, "row 2: option '' is blank"),
         ({"skill_level": (1, "4")}, "row 2: skill_level '4' is not one of 1, 2, 3"),
         ({"cold_chain_required": (1, "maybe")}, "row 2: cold_chain_required 'maybe' is not true"),
         ({"capex": (1, "-5")}, "row 2: capex '-5' must be 0 or more"),
@@ -83,12 +83,14 @@ def test_bad_option_rows_are_refused_naming_table_and_row(changes, message):
     assert message in str(caught.value)
 
 
-def test_a_product_without_fresh_option_is_refused():
-    # given options whose only fresh rows are for apple (no category row)
-    raw = _options().iloc[:2]
-    # when validated against products that also hold kiwifruit, then kiwifruit is named
-    with pytest.raises(DataError, match="no fresh option for product\\(s\\) kiwifruit"):
-        validate_processing_options(raw, _products())
+def test_any_option_code_is_accepted_as_written():
+    # given options that name a processing the vocabulary does not know, for one product only
+    raw = _options(option=(1, "Cold_Brew")).iloc[:2]
+    # when validated against products that also hold kiwifruit (no rows of its own)
+    options = validate_processing_options(raw, _products())
+    # then the code is kept (as a code: the same spelling sales' forms get) and the uncovered
+    # product is no error (defaults fill it later)
+    assert options["option"].tolist() == ["fresh", "cold_brew"]
 
 
 def test_product_rows_override_category_rows():

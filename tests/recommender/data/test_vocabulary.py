@@ -7,6 +7,7 @@ import pytest
 from recommender.data.contract import DEFAULT_CHANNEL, DEFAULT_FORM, Reason
 from recommender.data.vocabulary import (
     BRAND_ACTIONS,
+    CATEGORIES,
     CHANNELS,
     FORMS,
     GI_STATUSES,
@@ -26,7 +27,7 @@ def test_every_code_has_a_chinese_and_an_english_name():
 
 def test_the_contract_defaults_are_named_and_no_code_means_two_things():
     assert DEFAULT_FORM in FORMS and DEFAULT_CHANNEL in CHANNELS
-    tables = (FORMS, CHANNELS, GI_STATUSES, BRAND_ACTIONS, PRICE_SOURCES)
+    tables = (FORMS, CATEGORIES, CHANNELS, GI_STATUSES, BRAND_ACTIONS, PRICE_SOURCES)
     codes = [code for table in tables for code in table]
     assert len(codes) == len(set(codes)) == len(NAMES)
 

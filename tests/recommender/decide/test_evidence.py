@@ -53,15 +53,20 @@ def test_without_a_folder_the_evidence_is_the_folder_the_run_trained_on(tmp_path
     assert evidence.profile is not None and evidence.multipliers is None
 
 
-def test_a_folder_without_optional_tables_uses_the_demo_defaults(tmp_path):
+def test_a_folder_without_optional_tables_gets_category_defaults_said_aloud(tmp_path):
     # given a folder with sales, regions and products but no crop economics
     folder = write_coop(tmp_path / "coop")
     (folder / CROPS_FILE).unlink()
     # when the evidence is read
     evidence = load_evidence(folder, _artifacts(tmp_path))
-    # then the crop economics are the demo's
+    # then every product of a category with defaults has assumed economics, not the demo's rows
     demo = pd.read_csv(DEMO_DATA_DIR / CROPS_FILE)
-    assert len(evidence.crops) == len(demo)
+    assert evidence.crops["assumed"].all()
+    assert not set(evidence.crops["source"]) & set(demo["source"])
+    assert set(evidence.crops["climate_zone"]) == {"*"}
+    # and the evidence lists one assumption per product so covered
+    said = [a for a in evidence.assumptions if a.table == CROPS_FILE]
+    assert sorted(a.product for a in said) == sorted(evidence.crops["product"])
 
 
 def test_trained_multipliers_are_read_when_a_run_saved_them(tmp_path):

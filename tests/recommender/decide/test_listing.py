@@ -7,13 +7,14 @@ import pandas as pd
 import pytest
 
 from recommender.data.calendar import calendar_features
+from recommender.decide.costs import raw_costs
 from recommender.decide.listing import (
     HOLDING_COST_SHARE,
-    channel_form_shares,
     critical_ratio,
     listing_plan,
 )
 from recommender.decide.profile import CoopProfile
+from recommender.decide.shares import channel_form_shares
 
 MID_AUTUMN_2026 = pd.Timestamp("2026-09-27")  # the week to Sunday 27 Sep holds 25 Sep 2026
 NORMAL_2026 = pd.Timestamp("2026-08-16")
@@ -48,19 +49,6 @@ def _plan(weeks=(NORMAL_2026,), products=PRODUCTS, **kw) -> pd.DataFrame:
     return listing_plan(
         _forecast(list(weeks)), shares, products, PRICES, region="r", weeks=len(weeks), **kw
     )
-
-
-def test_shares_sum_to_one_per_pair_and_period_kind():
-    shares = channel_form_shares(_sales())
-    sums = shares.groupby(["region", "product", "festival"])["share"].sum()
-    assert set(shares["festival"]) == {True, False}
-    assert np.allclose(sums, 1.0)
-
-
-def test_pair_without_festival_history_falls_back_to_normal_shares():
-    sales = _sales().query("form == 'fresh' and quantity == 90")  # normal weeks only
-    shares = channel_form_shares(sales).set_index("festival")
-    assert shares.at[True, "share"] == shares.at[False, "share"] == 1.0
 
 
 def test_critical_ratio_is_vectorised_and_half_when_both_costs_are_zero():
@@ -115,3 +103,82 @@ def test_reason_carries_the_numbers():
     row = _plan().iloc[0]
     assert f"List {row['quantity_kg']:,.0f} kg of pear" in row["reason"]
     assert "梨" in row["reason_zh"] and f"{row['critical_ratio']:.0%}" in row["reason"]
+
+
+OPTIONS = pd.DataFrame(
+    {
+        "product": ["p", "p"],
+        "option": ["fresh", "gift_box"],
+        "yield_ratio": [1.0, 0.9],
+        "processing_cost_per_kg": [0.0, 0.5],
+        "shelf_life_days": [np.nan, 365.0],
+    }
+)
+
+
+def test_each_form_keeps_for_its_own_shelf_life():
+    # given gift boxes that keep a year while the fresh product keeps 3 days
+    products = PRODUCTS.assign(shelf_life_days=3)
+    plan = _plan(products=products, options=OPTIONS).set_index("form")
+    # then the gift box spoils less, so it is stocked to a higher service level than fresh
+    assert plan.at["gift_box", "shelf_life_days"] == 365
+    assert plan.at["fresh", "shelf_life_days"] == 3
+    assert plan.at["gift_box", "critical_ratio"] > 0.8 > plan.at["fresh", "critical_ratio"]
+    assert "365-day shelf life" in plan.at["gift_box", "reason"]
+    # and without the option's shelf life both get the product's
+    same = _plan(products=products).set_index("form")
+    assert same.at["gift_box", "critical_ratio"] == pytest.approx(
+        same.at["fresh", "critical_ratio"]
+    )
+
+
+def test_a_line_sold_below_its_cost_is_not_listed_and_says_why():
+    # given crop economics putting the raw cost at 12 yuan/kg against a 10 yuan price
+    crops = pd.DataFrame(
+        {"product": ["p"], "climate_zone": ["*"], "yield_per_mu_kg": [100.0],
+         "cost_per_mu_yuan": [1200.0]}
+    )  # fmt: skip
+    raw = raw_costs(crops, pd.DataFrame({"region": ["r"], "climate_zone": ["warm"]}))
+    plan = _plan(raw=raw)
+    # then nothing is listed, and the reason gives both figures and where the cost comes from
+    assert (plan["quantity_kg"] == 0).all() and not plan["listed"].any()
+    reason = plan["reason"].iloc[0]
+    assert reason.startswith("Do not list") and "¥12.00/kg" in reason and "crop economics" in reason
+    assert "不建议" in plan["reason_zh"].iloc[0]
+    # and at a raw cost of 4 yuan/kg the same lines are listed, costed from the crops
+    cheap = _plan(raw=raw.assign(raw_cost=4.0))
+    assert cheap["listed"].all() and (cheap["quantity_kg"] > 0).all()
+    assert (cheap["cost_basis"] == "crops").all()
+    fresh = cheap[cheap["form"] == "fresh"]
+    assert fresh["unit_cost"].iloc[0] == pytest.approx(4.0)
+
+
+def test_without_crop_economics_the_cost_is_the_prior_and_said_so():
+    plan = _plan(unit_cost_share=0.5)
+    assert (plan["cost_basis"] == "prior").all()
+    assert plan["unit_cost"].iloc[0] == pytest.approx(5.0)
+    assert "assumed at 50% of the fresh price" in plan["reason"].iloc[0]
+
+
+def test_a_double_11_week_uses_the_mix_of_past_double_11_weeks():
+    # given history where gift boxes are 35 % of Double 11 weeks and 10 % of other festivals
+    weeks = pd.date_range("2024-01-07", "2025-12-28", freq="W-SUN")
+    feats = calendar_features(weeks, "W-SUN")
+    rows = []
+    for i, week in enumerate(weeks):
+        gift = (
+            35.0 if feats["fest_double_11"].iloc[i] else 10.0 if feats["fest_any"].iloc[i] else 5.0
+        )
+        rows.append({"date": week, "form": "gift_box", "channel": "taobao", "quantity": gift})
+        rows.append({"date": week, "form": "fresh", "channel": "taobao", "quantity": 100 - gift})
+    shares = channel_form_shares(pd.DataFrame(rows).assign(region="r", product="p"))
+    double_11, mid_autumn = pd.Timestamp("2026-11-08"), MID_AUTUMN_2026
+    # when the plan covers a Double 11 week and a Mid-Autumn week
+    plan = listing_plan(
+        _forecast([mid_autumn, double_11]), shares, PRODUCTS, PRICES, region="r", weeks=2
+    )
+    gift = plan[plan["form"] == "gift_box"].set_index("week")
+    # then each festival gets its own gift-box share, and the reason says so
+    assert gift.at[double_11, "forecast_kg"] == pytest.approx(35.0)
+    assert gift.at[mid_autumn, "forecast_kg"] == pytest.approx(10.0)
+    assert "mix of past Double 11 (Singles' Day) weeks" in gift.at[double_11, "reason"]

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from recommender.decide.market import NEW_FORM_SHARE
 from recommender.decide.processing import score_options
 
 
@@ -130,10 +131,23 @@ def test_planted_opportunity_ranks_top_and_bad_option_does_not():
     assert dried["reason_zh"].startswith("kiwifruit烘干")
 
 
-def test_absent_demand_means_unlimited_cap_and_says_so():
+def test_a_form_without_demand_gets_an_assumed_market_and_says_so():
+    # given no demand row for kiwifruit gift boxes, when scored
     gift = _row(_score(), "kiwifruit", "gift_box")
-    assert gift["volume_kg_raw"] == 60_000 and np.isnan(gift["risk"])
-    assert "no demand forecast" in gift["reason"]
+    # then the volume is capped at the general new-form share of the raw volume, not 60 t
+    assert gift["demand_basis"] == "prior"
+    assert gift["volume_kg_raw"] == pytest.approx(60_000 * NEW_FORM_SHARE)
+    assert gift["risk"] == pytest.approx(1.0)
+    assert "assumed market" in gift["reason"] and "假设市场" in gift["reason_zh"]
+
+
+def test_an_option_market_share_sets_the_assumed_market():
+    # given the cooperative's own market share for gift boxes (20 % of its kiwifruit)
+    options = _with("kiwifruit", "gift_box", market_share=0.2)
+    # when scored without demand for the form
+    gift = _row(_score(options), "kiwifruit", "gift_box")
+    # then the cap follows it
+    assert gift["volume_kg_raw"] == pytest.approx(60_000 * 0.2)
 
 
 @pytest.mark.parametrize("col", ["processing_cost_per_kg", "capex"])
