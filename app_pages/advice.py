@@ -70,7 +70,7 @@ def advice(county: str, base: CoopProfile) -> None:
         cost = c2.slider(tr("cost_change"), -50, 300, 0, step=10, key=f"wi_cost_{county}")
         capex = c3.slider(tr("capex_change"), -50, 300, 0, step=10, key=f"wi_capex_{county}")
         volume = c4.slider(tr("raw_volume_change"), -90, 300, 0, step=10, key=f"wi_volume_{county}")
-        d1, d2, d3 = st.columns(3)
+        d1, d2, d3, d4 = st.columns(4)
         skill = d1.selectbox(
             tr("skill_level"),
             [1, 2, 3],
@@ -87,6 +87,9 @@ def advice(county: str, base: CoopProfile) -> None:
             step=1,
             key=f"wi_transit_{county}",
         )
+        market = d4.slider(
+            tr("new_form_market_change"), -90, 300, 0, step=10, key=f"wi_market_{county}"
+        )
     whatif = WhatIf(
         fresh_price=price / 100,
         processing_cost=cost / 100,
@@ -95,6 +98,7 @@ def advice(county: str, base: CoopProfile) -> None:
         skill_level=None if skill == base.skill_level else int(skill),
         cold_chain=None if cold == base.cold_chain else bool(cold),
         transit_days=None if transit == base.transit_days else int(transit),
+        new_form_market=market / 100,
     )
     # Only the open tab is ranked and drawn: a what-if answers for the list on screen.
     tabs = st.tabs([tr(f"tab_{k}") for k in KINDS], key="advice_tab", on_change="rerun")

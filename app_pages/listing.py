@@ -4,11 +4,12 @@ import pandas as pd
 import streamlit as st
 
 from app_pages.downloads import csv_download
-from app_pages.reads import products, recommendations_or_stop
+from app_pages.reads import decisions, products, recommendations_or_stop
 from app_pages.session import lang, region, tr
 from app_pages.training import require_outputs
 from recommender.decide.recommend import PLAN_WEEKS
 from recommender.present.charts import plan_chart
+from recommender.present.hindsight import hindsight
 from recommender.present.i18n import reason_key
 from recommender.present.labels import column, named
 
@@ -41,3 +42,13 @@ table["reason"] = plan[key] if key in plan else plan["reason"]
 table = named(table, lang(), products()).rename(columns=lambda c: column(c, lang()))
 st.dataframe(table, hide_index=True, width="stretch")
 csv_download(table, f"listing_{county}.csv", key="list_download")
+
+st.subheader(tr("hindsight_title"))
+replayed = decisions()
+sentence, policies = hindsight(replayed, county, lang()) if replayed is not None else ("", None)
+if not sentence or policies is None:
+    st.info(tr("hindsight_none"))
+else:
+    st.write(sentence)
+    shown_policies = policies.rename(columns=lambda c: column(c, lang()))
+    st.dataframe(shown_policies, hide_index=True, width="stretch")

@@ -18,8 +18,10 @@ import streamlit as st
 from app_pages.session import lang, tr
 from recommender.config import settings
 from recommender.data.artifacts import RunOutputs, outputs_stamp, read_outputs
+from recommender.data.contract import PRODUCT, REGION
 from recommender.data.ingest import IngestResult, validate_sales
 from recommender.data.layout import (
+    DECISIONS_FILE,
     FORECAST_FILE,
     METRICS_FILE,
     MULTIPLIERS_FILE,
@@ -93,6 +95,19 @@ def evidence() -> Evidence:
     """The recommendations' evidence (shared, never mutated: what-ifs work on copies)."""
     folder = artifacts_dir()
     return _evidence(str(folder), stamp(folder), data_key())
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def _decisions(path: str, key: float) -> pd.DataFrame:
+    return pd.read_csv(path, encoding="utf-8-sig", dtype={REGION: str, PRODUCT: str})
+
+
+def decisions() -> pd.DataFrame | None:
+    """The latest run's decision backtest (``decisions.csv``), or None before one ran."""
+    path = artifacts_dir() / DECISIONS_FILE
+    if not path.exists():
+        return None
+    return _decisions(str(path), path.stat().st_mtime)
 
 
 # ------------------------------------------------------------------------------ demand

@@ -13,6 +13,7 @@ NAMES: tuple[str, ...] = (
     "accuracy_demo",
     "accuracy_apmc",
     "accuracy_maff",
+    "decisions",
     "recommend",
     "app",
 )
@@ -220,6 +221,28 @@ def _app(doc: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _decisions(doc: dict[str, Any]) -> list[str]:
+    """The decision backtest: each policy's realised margin, waste and stock-outs per world."""
+    lines = [
+        "### Decision backtest: the listing plan replayed on past windows",
+        "",
+        _header(doc),
+        "",
+        f"`{doc['command']}`",
+        "",
+        "| world | policy | margin (¥) | of perfect foresight | waste (kg) | stock-outs (kg) |",
+        "|---|---|---:|---:|---:|---:|",
+    ]
+    for world, policies in doc["figures"].items():
+        for policy, row in policies.items():
+            lines.append(
+                f"| {world.replace('_', ' ')} | {policy.replace('_', ' ')} | "
+                f"{row['margin']:,.0f} | {row['share_of_perfect']:.1%} | "
+                f"{row['waste_kg']:,.0f} | {row['stockout_kg']:,.0f} |"
+            )
+    return [*lines, "", *_bars(doc)]
+
+
 def render(results: Path = RESULTS_DIR) -> str:
     """The figures section from the result files present in ``results``.
 
@@ -257,6 +280,8 @@ def render(results: Path = RESULTS_DIR) -> str:
         f = docs["accuracy_maff"]["figures"]
         title = f"{f['n_series']} vegetables, {f['n_periods']} weeks (Japan MAFF wholesale)"
         lines += [*_accuracy(docs["accuracy_maff"], title), ""]
+    if "decisions" in docs:
+        lines += [*_decisions(docs["decisions"]), ""]
     if "app" in docs:
         lines += [*_app(docs["app"]), ""]
     lines.append(END)

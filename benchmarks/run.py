@@ -33,6 +33,10 @@ def _runner(name: str) -> Callable[[bool, Path], dict[str, Any]]:
         from benchmarks.app import run_app
 
         return run_app
+    if name == "decisions":
+        from benchmarks.decisions import run_decisions
+
+        return run_decisions
     if name == "accuracy_apmc":
         from benchmarks.apmc import run_accuracy_apmc
 

@@ -23,6 +23,7 @@ DEMAND_EXPERIMENT = "xingnong-demand"
 PROCESSING_EXPERIMENT = "xingnong-processing"
 BRAND_EXPERIMENT = "xingnong-brand"
 RECOMMEND_EXPERIMENT = "xingnong-recommendations"
+DECISIONS_EXPERIMENT = "xingnong-decisions"
 
 _MODELS_DIR, _DEMAND_BUNDLE = "models", "demand"
 _ARTIFACTS_DIR, _UPLOADS_DIR = "artifacts", "uploads"

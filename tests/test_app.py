@@ -204,9 +204,20 @@ def test_the_list_page_offers_the_plan_as_a_download(home):
     at = _app()
     at.switch_page("app_pages/listing.py").run()
     assert not at.exception
-    assert len(at.dataframe) == 1 and len(at.dataframe[0].value) > 0
+    assert len(at.dataframe[0].value) > 0
     assert len(at.get("download_button")) == 1
     assert at.dataframe[0].value.columns[0] == "周"  # headers in the chosen language
+    # and below it, what the plan would have earned last season against the naive policies
+    assert len(at.dataframe) == 2
+    policies = at.dataframe[1].value
+    assert list(policies["上架策略"]) == [
+        "本计划",
+        "照搬去年同周销量",
+        "按预测中位数上架",
+        "事后完美预知",
+    ]
+    assert any("如果上一季按此计划上架" in h.value for h in at.subheader)
+    assert any("毛利为¥" in m.value for m in at.markdown)
 
 
 def test_the_models_page_is_friendly_without_mlflow_runs(home):

@@ -54,6 +54,12 @@ def summary(report: RunReport) -> str:
         f"{overall['seasonal_naive']['wape']:.3f}, ETS {overall['ets']['wape']:.3f}",
         f"bundle: {report.bundle}",
     ]
+    if report.decisions:
+        shares = {p: v["share_of_perfect"] for p, v in report.decisions.items()}
+        lines.append(
+            "decisions (replayed on past windows, margin as a share of perfect foresight's): "
+            + ", ".join(f"{p.replace('_', ' ')} {s:.0%}" for p, s in shares.items())
+        )
     if report.assumptions:
         lines.append("assumed (category defaults shipped with xingnong, not your data):")
         lines += [f"  - {line}" for line in summarise(report.assumptions)]

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pipelines.jobs.decisions import backtest_decisions
 from pipelines.jobs.demand import train_demand
 from pipelines.jobs.differentiation import train_brand, train_processing, write_recommendations
 from pipelines.jobs.outputs import write_csv, write_json
@@ -20,6 +21,7 @@ from recommender.data.folder import read_data_folder, read_knowledge
 from recommender.data.layout import (
     BACKTEST_FILE,
     BRAND_FILE,
+    DECISIONS_FILE,
     FORECAST_FILE,
     METRICS_FILE,
     PROCESSING_FILE,
@@ -34,7 +36,8 @@ STEPS: tuple[tuple[str, float], ...] = (
     ("demand", 0.03),
     ("forecast", 0.80),
     ("differentiation", 0.82),
-    ("recommendations", 0.93),
+    ("recommendations", 0.90),
+    ("decisions", 0.96),
 )
 """The run's steps and roughly how far along the whole run each one starts (0-1)."""
 
@@ -59,6 +62,7 @@ class RunReport:
         advised: Whether processing, brand and recommendations ran (they need the regions and
             products tables).
         assumptions: What the advice took from category defaults, not the folder.
+        decisions: The decision backtest's totals per policy (empty without advice).
     """
 
     data: Path
@@ -72,6 +76,7 @@ class RunReport:
     written: tuple[Path, ...]
     advised: bool
     assumptions: tuple[Assumption, ...] = ()
+    decisions: dict[str, dict[str, float]] = dataclasses.field(default_factory=dict)
 
 
 def _step(progress: Progress | None, index: int, message: str, *fields: object) -> None:
@@ -153,6 +158,7 @@ def run_all(
     }
     said = {"assumptions": [dataclasses.asdict(a) for a in assumed]}
     written.append(write_json({**outcome.metrics, **served, **said}, out / METRICS_FILE))
+    decisions: dict[str, dict[str, float]] = {}
     if advised:
         evidence = load_evidence(folder, out)
         _step(progress, 3, "processing options and regional brands")
@@ -163,6 +169,11 @@ def run_all(
         _step(progress, 4, "recommendations")
         weeks = job.backtest.horizon
         written += write_recommendations(evidence, out, weeks=weeks, track=track)
+        _step(progress, 5, "decision backtest: the listing plan replayed on past windows")
+        decisions = backtest_decisions(evidence, outcome.backtest, out, track=track)
+        written.append(out / DECISIONS_FILE)
+        metrics = {**outcome.metrics, **served, **said, "decisions": decisions}
+        write_json(metrics, out / METRICS_FILE)
     else:
         log.info("no regions or products table: processing, brand and recommendations skipped")
     if progress is not None:
@@ -180,4 +191,5 @@ def run_all(
         written=tuple(written),
         advised=advised,
         assumptions=assumed,
+        decisions=decisions,
     )

@@ -38,6 +38,7 @@ PROCESSING_FILE = "processing.csv"
 BRAND_FILE = "brand.csv"
 MULTIPLIERS_FILE = "form_multipliers.csv"
 ELASTICITY_FILE = "volume_elasticity.csv"
+DECISIONS_FILE = "decisions.csv"
 RECOMMENDATIONS_DIR = "recommendations"
 
 

@@ -119,6 +119,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "skill_3": ("3 专业 specialist", "3 专业 specialist"),
     "cold_chain": ("有冷链", "Cold chain"),
     "transit_days": ("运输天数", "Transit days"),
+    "new_form_market_change": ("新形态估计市场变化 %", "Estimated market of new forms %"),
     "tab_grow": ("种植", "Grow"),
     "tab_process": ("加工", "Process"),
     "tab_brand": ("品牌", "Brand"),
@@ -128,6 +129,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "list_title": ("上架计划", "Listing plan"),
     "download_csv": ("下载 CSV", "Download CSV"),
     "weeks": ("周数", "Weeks"),
+    "hindsight_title": ("如果上一季按此计划上架……", "Had you followed this plan last season ..."),
+    "hindsight_none": (
+        "还没有决策回测（重新运行 `xingnong run`）。",
+        "No decision backtest yet (run `xingnong run` again).",
+    ),
     # models
     "models_title": ("模型", "Models"),
     "backtest_metrics": ("最新回测：模型与基准", "Latest backtest: model against baselines"),

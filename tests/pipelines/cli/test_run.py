@@ -4,7 +4,15 @@ import pandas as pd
 
 from pipelines.cli import main
 from recommender.config import settings
-from tests.helpers import write_renamed_coop
+from recommender.data.layout import (
+    CROPS_FILE,
+    DECISIONS_FILE,
+    METRICS_FILE,
+    OPTIONS_FILE,
+    PROFILE_FILE,
+    SIGNALS_FILE,
+)
+from tests.helpers import COOP_REGIONS, write_coop, write_renamed_coop
 
 SMALL = ["--freq", "W-SUN", "--horizon", "4", "--folds", "2"]
 
@@ -67,3 +75,25 @@ def test_a_cooperatives_own_codes_are_kept_in_every_output(tmp_path, capsys):
     # and recommend answers for the region however it is written, naming it by the table's code
     assert main(["recommend", "--region", "ZHOUZHI (周至)", "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out)["region"] == "Zhouzhi (周至)"
+
+
+def test_run_on_sales_regions_and_products_alone_says_what_it_assumed(tmp_path, capsys):
+    # given a cooperative folder with only its sales, regions and products
+    folder = write_coop(tmp_path / "coop")
+    for name in (OPTIONS_FILE, CROPS_FILE, SIGNALS_FILE, PROFILE_FILE):
+        (folder / name).unlink(missing_ok=True)
+    out = tmp_path / "out"
+    # when the main job runs
+    assert main(["run", "--data", str(folder), "--out", str(out), *SMALL, "--no-mlflow"]) == 0
+    printed = capsys.readouterr().out
+    # then it advised every region, said what it assumed, and replayed its listing decisions
+    assert "assumed (category defaults shipped with xingnong, not your data):" in printed
+    assert "processing_options.csv: processing options" in printed
+    assert "decisions (replayed on past windows" in printed
+    metrics = json.loads((out / METRICS_FILE).read_text(encoding="utf-8"))
+    assert {a["table"] for a in metrics["assumptions"]} >= {OPTIONS_FILE, SIGNALS_FILE}
+    assert set(metrics["decisions"]) >= {"plan", "last_year", "median_forecast"}
+    decisions = pd.read_csv(out / DECISIONS_FILE, encoding="utf-8-sig")
+    assert set(decisions["region"]) <= set(COOP_REGIONS) and len(decisions) > 0
+    doc = json.loads((out / "recommendations" / "zhouzhi.json").read_text(encoding="utf-8"))
+    assert any("not your data" in item["reason"] for item in doc["process"])

@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from pipelines.cli import main
+from tests.helpers import write_coop
 
 NAME = "欧阳震华测试"
 PHONE = "13912345678"
@@ -189,3 +190,24 @@ def test_quarantine_may_not_overwrite_the_input(files, capsys):
     assert _validate("--quarantine", str(sales), sales=sales) == 1
     assert "would overwrite an input file" in capsys.readouterr().err
     assert sales.read_bytes() == before
+
+
+def test_validate_a_data_folder_lists_what_a_run_will_assume(tmp_path, capsys):
+    # given a cooperative folder without processing options or brand signals
+    folder = write_coop(tmp_path / "coop")
+    (folder / "processing_options.csv").unlink()
+    (folder / "brand_signals.csv").unlink()
+    # when validated as a folder
+    assert main(["validate", "--data", str(folder)]) == 0
+    out = capsys.readouterr().out
+    # then the rows are accounted for and every assumption is listed, by table
+    assert "rows accepted:" in out
+    assert "assumed (category defaults shipped with xingnong, not your data):" in out
+    assert "processing_options.csv: processing options" in out and "kiwifruit" in out
+    assert "no brand_signals.csv" in out
+
+
+def test_validate_a_complete_folder_assumes_nothing(tmp_path, capsys):
+    folder = write_coop(tmp_path / "coop")
+    assert main(["validate", "--data", str(folder)]) == 0
+    assert "assumed: nothing" in capsys.readouterr().out
