@@ -209,7 +209,9 @@ def _stacked(first: pd.DataFrame, second: pd.DataFrame) -> pd.DataFrame:
         return first
     if first.empty:
         return second.reindex(columns=first.columns)
-    return pd.concat([first, second], ignore_index=True)
+    rows = first.to_dict("records") + second.to_dict("records")  # all-blank columns kept
+    columns = [*first.columns, *(c for c in second.columns if c not in first.columns)]
+    return pd.DataFrame.from_records(rows, columns=columns)
 
 
 def _cast(options: pd.DataFrame) -> pd.DataFrame:

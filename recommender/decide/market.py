@@ -30,8 +30,8 @@ def demand_by_form(
 
     A form the region sold in the last year takes its share of the region's sales
     (``demand_basis`` ``sales``). With ``options``, every other form the product can be
-    processed into gets an estimated market: its share of the product's sales over all
-    regions and channels in the last year where anyone sells it (``market``), else the
+    processed into gets an estimated market: its share of the product's sales in the last year
+    in the regions that sell it, over all their channels (``market``), else the
     option's ``market_share`` or :data:`NEW_FORM_SHARE` of the product's demand as raw produce,
     times the option's yield (``prior``); ``form_share`` is the share of the region's demand in
     kg sold either way. Estimates are scaled by
@@ -77,15 +77,27 @@ def _estimates(
     sold = by_form.reset_index()[[REGION, PRODUCT, FORM]]
     cand = cand.merge(sold, on=[REGION, PRODUCT, FORM], how="left", indicator=True)
     cand = cand[cand.pop("_merge") == "left_only"]
-    market = by_form.groupby(level=[PRODUCT, FORM]).sum()
-    market = (market / market.groupby(level=PRODUCT).transform("sum")).rename("market")
-    cand = cand.join(market, on=[PRODUCT, FORM])
+    cand = cand.join(_market_shares(by_form), on=[PRODUCT, FORM])
     seen = cand["market"].notna()
     cand["form_share"] = cand["market"].where(seen, cand["prior"]) * factor
     cand["demand_basis"] = np.where(seen, FROM_MARKET, FROM_PRIOR)
     cand["lo"] = cand["forecast"] * (1 - ESTIMATE_SPREAD)
     cand["hi"] = cand["forecast"] * (1 + ESTIMATE_SPREAD)
     return cand[[REGION, PRODUCT, FORM, "forecast", "lo", "hi", "demand_basis", "form_share"]]
+
+
+def _market_shares(by_form: pd.Series) -> pd.Series:
+    """Each sold form's share of its product's kg in the regions that sell that form.
+
+    Regions that never sell the form are left out of its total: their sales say nothing of the
+    form's share where it is offered, and counting them would shrink the estimate in proportion
+    to their size (a large region asking about a form only small regions sell would see a
+    share diluted by its own volume).
+    """
+    totals = by_form.groupby(level=[REGION, PRODUCT]).sum().rename("_total")
+    rows = by_form.rename("_kg").reset_index().join(totals, on=[REGION, PRODUCT])
+    sums = rows.groupby([PRODUCT, FORM])[["_kg", "_total"]].sum()
+    return (sums["_kg"] / sums["_total"]).rename("market")
 
 
 def demand_growth(forecast: pd.DataFrame, sales: pd.DataFrame) -> pd.DataFrame:

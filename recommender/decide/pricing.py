@@ -6,7 +6,9 @@ import numpy as np
 import pandas as pd
 
 from recommender.data.contract import (
+    CHANNEL,
     DATE,
+    DEFAULT_CHANNEL,
     DEFAULT_FORM,
     FORM,
     OPTION,
@@ -24,11 +26,17 @@ FRESH_PRICE_COLUMNS = (REGION, PRODUCT, "price_per_kg", "basis")
 
 
 def _priced_sales(sales: pd.DataFrame) -> pd.DataFrame:
-    """Rows with a finite price > 0 and quantity > 0; form defaults to fresh; adds ``week``."""
+    """Rows with a finite price > 0 and quantity > 0, plus ``week``; form defaults to fresh.
+
+    Channel defaults to ``unknown`` (every row then shares one channel).
+    """
     if PRICE not in sales.columns:
-        return pd.DataFrame(columns=[DATE, REGION, PRODUCT, FORM, QUANTITY, PRICE, "week"])
+        columns = [DATE, REGION, PRODUCT, FORM, CHANNEL, QUANTITY, PRICE, "week"]
+        return pd.DataFrame(columns=columns)
     out = sales[[DATE, REGION, PRODUCT, QUANTITY, PRICE]].copy()
     out[FORM] = sales[FORM].fillna(DEFAULT_FORM) if FORM in sales.columns else DEFAULT_FORM
+    has_channel = CHANNEL in sales.columns
+    out[CHANNEL] = sales[CHANNEL].fillna(DEFAULT_CHANNEL) if has_channel else DEFAULT_CHANNEL
     out[PRICE] = pd.to_numeric(out[PRICE], errors="coerce")
     out[QUANTITY] = pd.to_numeric(out[QUANTITY], errors="coerce")
     keep = np.isfinite(out[PRICE]) & (out[PRICE] > 0) & np.isfinite(out[QUANTITY])
@@ -98,25 +106,36 @@ def fresh_price(
 
 
 def _matched_multipliers(priced: pd.DataFrame) -> pd.DataFrame:
-    """Matched price ratio of each processed form over fresh, same region and week.
+    """Matched price ratio of each processed form over fresh, same region, week and channel.
 
-    Within each (region, week) cell where both the form and fresh sold, the fresh price is the
-    quantity-weighted fresh mean; the form's kilos are then valued at that fresh price. The
-    multiplier is ``sum(q_form * p_form) / sum(q_form * p_fresh_cell)``: what the form earned over
-    what the same kilos would have earned fresh in the same place and week.
+    Each processed row is compared with the quantity-weighted fresh price of its (region, week,
+    channel) cell, else, when fresh did not sell in that channel that week, of its (region,
+    week) cell; the form's kilos are then valued at that fresh price. The multiplier is
+    ``sum(q_form * p_form) / sum(q_form * p_fresh_cell)``: what the form earned over what the
+    same kilos would have earned fresh in the same place, week and (where possible) channel, so
+    a form sold only online is not credited with the online channels' higher prices.
     """
     cell = [REGION, PRODUCT, "week"]
-    fresh = _weighted_price(priced[priced[FORM] == DEFAULT_FORM], cell, "fresh")
+    fresh_rows = priced[priced[FORM] == DEFAULT_FORM]
+    fresh = _weighted_price(fresh_rows, cell, "fresh")
     other = priced[priced[FORM] != DEFAULT_FORM].merge(fresh, on=cell, how="inner")
     if other.empty:
         return pd.DataFrame(columns=[PRODUCT, OPTION, "learned", "n_rows", "n_fresh_rows"])
+    same = _weighted_price(fresh_rows, [*cell, CHANNEL], "same")
+    other = other.merge(same, on=[*cell, CHANNEL], how="left")
+    matched = other["same"].notna()
+    other = other.assign(
+        fresh=other["same"].where(matched, other["fresh"]),
+        fresh_n=other["same_n"].where(matched, other["fresh_n"]),
+        _cell=other[CHANNEL].where(matched, "*"),  # the fresh cell each row was valued in
+    )
     other = other.assign(
         _paid=other[QUANTITY] * other[PRICE], _fresh=other[QUANTITY] * other["fresh"]
     )
     g = other.groupby([PRODUCT, FORM], as_index=False).agg(
         _paid=("_paid", "sum"), _fresh=("_fresh", "sum"), n_rows=(PRICE, "size")
     )
-    cells = other[[*cell, FORM, "fresh_n"]].drop_duplicates(subset=[*cell, FORM])
+    cells = other[[*cell, "_cell", FORM, "fresh_n"]].drop_duplicates(subset=[*cell, "_cell", FORM])
     n_fresh = cells.groupby([PRODUCT, FORM], as_index=False)["fresh_n"].sum()
     g = g.merge(n_fresh, on=[PRODUCT, FORM]).rename(
         columns={FORM: OPTION, "fresh_n": "n_fresh_rows"}
@@ -132,9 +151,10 @@ def learn_form_multipliers(
 
     A (product, option) is ``learned`` when at least ``min_rows`` priced sales rows of the form
     and at least ``min_rows`` priced fresh rows fall in the same (region, week) cells; the
-    multiplier is then the matched ratio described in :func:`_matched_multipliers` (channel mix
-    is not controlled for). Otherwise it is the priors' ``price_multiplier`` (``prior``). Fresh
-    itself is 1 by definition (``learned`` when the product has ``min_rows`` priced fresh rows).
+    multiplier is then the matched ratio described in :func:`_matched_multipliers` (same
+    channel where fresh sold in it that week). Otherwise it is the priors' ``price_multiplier``
+    (``prior``). Fresh itself is 1 by definition (``learned`` when the product has ``min_rows``
+    priced fresh rows).
 
     Args:
         sales: Validated sales (date, region, product, quantity, price, optional form).

@@ -294,7 +294,7 @@ _PRODUCTS = (
              _F("gift_box", 1.8, 730, 0.1, 0.3, 0.5, _GIFT)),
     _product(CHILI, "Chili pepper", "辣椒", "vegetable", 7.0, _season((7, 1), (10, 31), 0.05),
              _F("fresh", 1.0, 10, 1.0, 1.0, 2.5),
-             _F("dried", 3.5, 365, 0.4, 0.15, 0.5, (*_WEB, "offline")),
+             _F("dried", 8.0, 365, 0.4, 0.15, 0.5, (*_WEB, "offline")),  # 1 kg takes ~8 fresh
              _F("sauce", 2.2, 270, 0.3, 0.1, 0.5)),
     _product(KONJAC, "Konjac corm", "魔芋", "vegetable", 3.5, _season((10, 15), (3, 15), 0.1),
              _F("fresh", 1.0, 30, 1.0, 1.0, 10.0),
