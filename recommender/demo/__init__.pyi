@@ -1,8 +1,10 @@
 from .catalog import DEMO_SEED, DEMO_WEEKS
+from .plants import ALL_PLANTS, Planted
 from .scenarios import simulate_scenario
 from .simulate import DemoData, simulate_demo, simulate_panel
-from .world import ALL_PLANTS, HELD_OUT_SEED, WORLD_SEED, Planted, World, simulate_world
-from .worldspec import SOUTHWEST, WorldSpec
+from .southwest import SOUTHWEST
+from .world import HELD_OUT_SEED, WORLD_SEED, World, simulate_world
+from .worldspec import WorldSpec
 
 __all__ = [
     "simulate_world",

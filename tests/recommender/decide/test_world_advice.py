@@ -23,21 +23,19 @@ from recommender.decide.basis import RegionBasis, prepare
 from recommender.decide.evidence import Evidence, load_evidence
 from recommender.decide.grow import FALLING_TREND
 from recommender.decide.recommend import KINDS, advise, recommend
-from recommender.demo.world import (
+from recommender.demo.plants import (
     ALL_PLANTS,
     BELOW_COST_LINE,
     BRAND_PREMIUM,
     COLLAPSING_PRICE,
     FESTIVAL_MIX,
     LONG_SHELF_FORM,
-    OPTIONAL_TABLES,
     RISING_CROP,
     ROASTED_VALUE,
     UNSOLD_FORM,
-    World,
-    simulate_world,
 )
-from recommender.demo.worldspec import SOUTHWEST
+from recommender.demo.southwest import SOUTHWEST
+from recommender.demo.world import OPTIONAL_TABLES, World, simulate_world
 from tests.helpers import hand_forecast
 
 TARGETS = SOUTHWEST.targets

@@ -16,23 +16,20 @@ from recommender.data.periods import WEEKLY
 from recommender.data.reference import load_products, load_regions
 from recommender.data.tables import load_brand_signals, load_crop_economics
 from recommender.decide.profile import load_profile
-from recommender.demo.world import (
+from recommender.demo.plants import (
     ALL_PLANTS,
     BELOW_COST_LINE,
     BRAND_PREMIUM,
     COLLAPSING_PRICE,
     FESTIVAL_MIX,
-    HELD_OUT_SEED,
     LONG_SHELF_FORM,
-    OPTIONAL_TABLES,
     RISING_CROP,
     ROASTED_VALUE,
-    SALES_COLUMNS,
     UNSOLD_FORM,
-    World,
-    simulate_world,
 )
-from recommender.demo.worldspec import SOUTHWEST
+from recommender.demo.southwest import SOUTHWEST
+from recommender.demo.world import HELD_OUT_SEED, OPTIONAL_TABLES, World, simulate_world
+from recommender.demo.worldsales import SALES_COLUMNS
 
 TARGETS = SOUTHWEST.targets
 KEYS = ["date", "region", "product", "channel", "form"]
