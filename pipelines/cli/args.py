@@ -6,7 +6,7 @@ import argparse
 
 from pipelines.jobs.settings import SPLITTABLE, JobSettings
 from recommender.data.periods import validate_freq
-from recommender.forecast.settings import DEFAULTS, BacktestConfig
+from recommender.forecast.settings import DEFAULTS, LARGE_PANEL, STATISTICAL, BacktestConfig
 
 
 def positive_int(text: str) -> int:
@@ -39,7 +39,7 @@ def split_columns(text: str) -> tuple[str, ...]:
 
 
 def add_model_args(parser: argparse.ArgumentParser) -> None:
-    """Add ``--freq``, ``--horizon``, ``--folds``, ``--warmup`` and ``--by``.
+    """Add ``--freq``, ``--horizon``, ``--folds``, ``--warmup``, ``--statistical`` and ``--by``.
 
     Defaults are the job settings'.
 
@@ -69,7 +69,16 @@ def add_model_args(parser: argparse.ArgumentParser) -> None:
         type=positive_int,
         default=DEFAULTS.warmup,
         help="earlier windows that only teach the blend and the intervals (default: enough to "
-        "cover a year, at least 2, at most 8, as the history allows)",
+        f"cover a year, at least 2, at most 8, as the history allows; 2 from {LARGE_PANEL:,} "
+        "series)",
+    )
+    parser.add_argument(
+        "--statistical",
+        choices=STATISTICAL,
+        default=DEFAULTS.statistical,
+        help="statistical members: full (seasonal naive, ETS, Theta), naive (seasonal naive "
+        f"only: much faster on many series) or auto (full below {LARGE_PANEL:,} series; "
+        "default)",
     )
     parser.add_argument(
         "--by",
@@ -82,6 +91,10 @@ def add_model_args(parser: argparse.ArgumentParser) -> None:
 def job_settings(args: argparse.Namespace) -> JobSettings:
     """The job settings the parsed model options describe."""
     config = BacktestConfig(
-        freq=args.freq, horizon=args.horizon, folds=args.folds, warmup=args.warmup
+        freq=args.freq,
+        horizon=args.horizon,
+        folds=args.folds,
+        warmup=args.warmup,
+        statistical=args.statistical,
     )
     return JobSettings(backtest=config, by=tuple(args.by))

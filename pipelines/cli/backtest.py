@@ -49,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
     if args.metrics:
         write_json(doc, args.metrics)
     overall = doc["overall"]
-    for name in _SHOWN:
+    for name in (n for n in _SHOWN if n in overall):
         m = overall[name]
         print(
             f"{name:15s} WAPE {m['wape']:.3f}  MASE {m['mase']:.3f}  coverage {m['coverage']:.2f}"

@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from pipelines.cli.args import add_model_args, job_settings
+from pipelines.cli.scores import versus_baselines
 from pipelines.jobs.run import RunReport, run_all
 from recommender.data.assumptions import summarise
 
@@ -50,8 +51,7 @@ def summary(report: RunReport) -> str:
     lines = [
         f"rows: {report.rows_read:,} read, {report.rows_accepted:,} accepted, "
         f"{report.rows_quarantined:,} quarantined",
-        f"demand: WAPE {overall['forecast']['wape']:.3f} vs seasonal naive "
-        f"{overall['seasonal_naive']['wape']:.3f}, ETS {overall['ets']['wape']:.3f}",
+        f"demand: WAPE {overall['forecast']['wape']:.3f} vs {versus_baselines(overall)}",
         f"bundle: {report.bundle}",
     ]
     if report.decisions:

@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from pipelines.cli.args import add_model_args, job_settings
+from pipelines.cli.scores import versus_baselines
 from pipelines.jobs.demand import train_demand
 from pipelines.jobs.differentiation import train_brand, train_processing
 from recommender.config import REGISTERED_DEMAND_MODEL, settings
@@ -80,8 +81,7 @@ def run(args: argparse.Namespace) -> int:
     overall = outcome.metrics["overall"]
     print(
         f"trained demand model: WAPE {overall['forecast']['wape']:.3f} "
-        f"(seasonal naive {overall['seasonal_naive']['wape']:.3f}, "
-        f"ETS {overall['ets']['wape']:.3f}), "
+        f"({versus_baselines(overall)}), "
         f"80% interval coverage {overall['forecast']['coverage']:.2f}"
     )
     print(f"bundle: {outcome.bundle}")

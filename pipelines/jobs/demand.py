@@ -66,14 +66,18 @@ def _panel(inputs: Inputs, job: JobSettings) -> tuple[Panel, int]:
     config = job.backtest
     panel = build_panel(inputs.ingest.sales, config.freq, job.keys, inputs.regions, inputs.products)
     periods = panel.long[DS].nunique()
-    warmup = config.warmup_windows(periods)
+    warmup = config.warmup_windows(periods, len(panel.series))
+    n_series = len(panel.series)
     log.info(
-        "demand: %d series x %d periods; %d warm-up + %d scored windows of %d",
-        panel.long[UID].nunique(),
+        "demand: %d series x %d periods; %d warm-up + %d scored windows of %d; %s",
+        n_series,
         periods,
         warmup,
         config.folds,
         config.horizon,
+        "seasonal naive, ETS and Theta"
+        if config.full_statistics(n_series)
+        else "seasonal naive only (ETS and Theta off: large panel)",
     )
     return panel, warmup + config.folds
 

@@ -16,7 +16,9 @@ from recommender.data.contract import DS, UID, Y
 from recommender.data.periods import season_length
 from recommender.errors import DataError
 from recommender.forecast.baselines import (
+    ETS,
     STAT_MODELS,
+    THETA,
     history_class,
     statistical_forecasts,
 )
@@ -26,8 +28,9 @@ from recommender.forecast.ensemble import (
     blend,
     choose_weights,
     combine_members,
+    fitted_members,
 )
-from recommender.forecast.features import SCALE, STEP
+from recommender.forecast.features import SCALE, STEP, FeatureSpec, origin_features
 from recommender.forecast.global_model import LGB, GlobalDemandModel, TooLittleData
 from recommender.forecast.intervals import ConformalBands
 from recommender.forecast.settings import BacktestConfig
@@ -74,6 +77,9 @@ def forecast_window(
     categorical: tuple[str, ...],
     config: BacktestConfig,
     timings: dict[str, float] | None = None,
+    *,
+    featured: pd.DataFrame | None = None,
+    full: bool | None = None,
 ) -> pd.DataFrame:
     """Every model's forecasts for the ``horizon`` periods after the end of ``train``.
 
@@ -83,6 +89,10 @@ def forecast_window(
         categorical: Which attributes are categorical.
         config: Backtest settings.
         timings: If given, seconds per step are added to it.
+        featured: Origin features of a completed panel holding ``train`` (possibly longer:
+            features look back only, and nothing after the cutoff is learned or used). Computed
+            from ``train`` when not given.
+        full: Fit ETS and Theta (default: as ``config`` decides for ``train``'s series).
 
     Returns:
         ``unique_id``, ``ds``, ``h``, ``scale``, ``method``, ``mase_scale`` and one column per
@@ -91,15 +101,23 @@ def forecast_window(
     timings = {} if timings is None else timings
     season = season_length(config.freq)
     start = time.perf_counter()
+    cutoff = pd.Timestamp(train[DS].max())
+    if featured is None:
+        featured = origin_features(train, FeatureSpec.for_freq(config.freq, config.horizon))
+        timings["features"] = timings.get("features", 0.0) + time.perf_counter() - start
+    start = time.perf_counter()
     model = GlobalDemandModel(config.freq, config.horizon, config.params, categorical)
     try:
-        out = model.fit(train, statics).predict(train, statics)
+        model.fit_featured(featured, statics, until=cutoff)
+        out = model.predict_featured(featured, statics, at=cutoff)
     except TooLittleData:
         out = None
     timings["lightgbm"] = timings.get("lightgbm", 0.0) + time.perf_counter() - start
-    stats = statistical_forecasts(train, config.horizon, config.freq, season, timings)
+    if full is None:
+        full = config.full_statistics(train[UID].nunique())
+    stats = statistical_forecasts(train, config.horizon, config.freq, season, timings, full=full)
     out = combine_members(out, stats, history_class(train, season, config.horizon))
-    out[REFERENCE] = (out["ets"] + out["theta"]) / 2
+    out[REFERENCE] = (out[ETS] + out[THETA]) / 2
     out[MASE_SCALE] = out[UID].map(_mase_scale(train, season))
     return out
 
@@ -124,15 +142,22 @@ def cross_validate(
         One row per (series, window, period) with ``cutoff``, ``y`` and every model's forecast,
         and the seconds spent per step.
     """
-    n_windows = config.folds + config.warmup_windows(panel[DS].nunique())
+    n_series = panel[UID].nunique()
+    full = config.full_statistics(n_series)
+    n_windows = config.folds + config.warmup_windows(panel[DS].nunique(), n_series)
     cutoffs = window_cutoffs(panel[DS].max(), n_windows, config.horizon, config.freq)
     timings: dict[str, float] = {}
+    start = time.perf_counter()
+    featured = origin_features(panel, FeatureSpec.for_freq(config.freq, config.horizon))
+    timings["features"] = time.perf_counter() - start
     frames = []
     for i, cutoff in enumerate(cutoffs, start=1):
         train = panel[panel[DS] <= cutoff]
         if train.empty:
             continue
-        window = forecast_window(train, statics, categorical, config, timings)
+        window = forecast_window(
+            train, statics, categorical, config, timings, featured=featured, full=full
+        )
         window.insert(1, CUTOFF, cutoff)
         frames.append(window)
         kind = "warm-up" if i <= n_windows - config.folds else "fold"
@@ -205,7 +230,10 @@ def regret(metrics: dict[str, dict[str, float]]) -> float:
     Returns:
         The ratio (NaN when no member has a WAPE).
     """
-    best = min((metrics[m]["wape"] for m in MEMBERS if m in metrics), default=float("nan"))
+    best = min(
+        (metrics[m]["wape"] for m in MEMBERS if m in metrics and np.isfinite(metrics[m]["wape"])),
+        default=float("nan"),
+    )
     served = metrics[BLEND]["wape"]
     return float(served / best) if best and np.isfinite(best) else float("nan")
 
@@ -225,14 +253,16 @@ def evaluate(cv: pd.DataFrame, config: BacktestConfig) -> BacktestResult:
     """
     cutoffs = sorted(cv[CUTOFF].unique())
     scored = cutoffs[-config.folds :]
+    members = fitted_members(cv)
+    models = [m for m in SCORED_MODELS if m == BLEND or cv[m].notna().any()]
     folds: list[dict[str, Any]] = []
     frames: list[pd.DataFrame] = []
     weights: dict[str, dict[str, float]] = {}
     for cutoff in scored:
         past = cv[cv[CUTOFF] < cutoff]
-        fold = _finish(cv[cv[CUTOFF] == cutoff].copy(), past, config.level)
+        fold = _finish(cv[cv[CUTOFF] == cutoff].copy(), past, config.level, members, models)
         weights[str(pd.Timestamp(cutoff).date())] = fold.attrs["weights"]
-        fold_metrics = {m: score(fold, m) for m in SCORED_MODELS}
+        fold_metrics = {m: score(fold, m) for m in models}
         folds.append(
             {
                 "cutoff": str(pd.Timestamp(cutoff).date()),
@@ -242,8 +272,8 @@ def evaluate(cv: pd.DataFrame, config: BacktestConfig) -> BacktestResult:
         )
         frames.append(fold)
     forecasts = pd.concat(frames, ignore_index=True)
-    overall = {m: score(forecasts, m) for m in SCORED_MODELS}
-    final_weights = choose_weights(cv[[Y, *MEMBERS]], windows=len(cutoffs))
+    overall = {m: score(forecasts, m) for m in models}
+    final_weights = choose_weights(cv[[Y, *members]], members, windows=len(cutoffs))
     everything = cv.assign(**{BLEND: blend(cv, final_weights)})
     final_bands = ConformalBands.fit(everything, BLEND, config.level, everything[CUTOFF])
     metrics: dict[str, Any] = {"folds": folds, "overall": overall, "regret": regret(overall)}
@@ -251,12 +281,18 @@ def evaluate(cv: pd.DataFrame, config: BacktestConfig) -> BacktestResult:
     return BacktestResult(forecasts, metrics, weights, final_weights, final_bands, warmup)
 
 
-def _finish(fold: pd.DataFrame, past: pd.DataFrame, level: int) -> pd.DataFrame:
+def _finish(
+    fold: pd.DataFrame,
+    past: pd.DataFrame,
+    level: int,
+    members: tuple[str, ...],
+    models: list[str],
+) -> pd.DataFrame:
     """Blend one fold and give every model an interval, from earlier windows only."""
-    w = choose_weights(past[[Y, *MEMBERS]], windows=past[CUTOFF].nunique())
+    w = choose_weights(past[[Y, *members]], members, windows=past[CUTOFF].nunique())
     fold[BLEND] = blend(fold, w)
     past = past.assign(**{BLEND: blend(past, w)})
-    for model in SCORED_MODELS:
+    for model in models:
         bands = ConformalBands.fit(past, model, level, past[CUTOFF])
         fold[f"{model}_lo"], fold[f"{model}_hi"] = bands.apply(fold, model)
     fold.attrs["weights"] = w

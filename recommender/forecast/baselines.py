@@ -11,6 +11,7 @@ from statsforecast import StatsForecast
 from statsforecast.models import MSTL, AutoETS, HistoricAverage, Naive, SeasonalNaive, Theta
 
 from recommender.data.contract import DS, UID, Y
+from recommender.forecast.settings import usable_cores
 
 SEASONAL_NAIVE, ETS, THETA = "seasonal_naive", "ets", "theta"
 STAT_MODELS: tuple[str, ...] = (SEASONAL_NAIVE, ETS, THETA)
@@ -62,6 +63,16 @@ def _ets_model(season: int, seasonal: bool) -> AutoETS | MSTL:
     return AutoETS(season_length=season, alias="ets")
 
 
+PARALLEL_SERIES = 200
+"""From this many series the statistical members fit on every usable core (each series is fitted
+on its own, so the forecasts are the same; below it, starting worker processes costs more)."""
+
+
+def _workers(n_series: int) -> int:
+    """Processes for statsforecast: every usable core for a large panel, else one."""
+    return usable_cores() if n_series >= PARALLEL_SERIES else 1
+
+
 def _run(
     panel: pd.DataFrame,
     horizon: int,
@@ -69,6 +80,7 @@ def _run(
     season: int,
     seasonal: bool,
     timings: dict[str, float],
+    full: bool,
 ) -> pd.DataFrame:
     s = season if seasonal else 1
     naive = (
@@ -76,7 +88,9 @@ def _run(
         if seasonal
         else Naive(alias="seasonal_naive")
     )
-    models = [naive, _ets_model(season, seasonal), Theta(season_length=s, alias="theta")]
+    models = [naive]
+    if full:
+        models += [_ets_model(season, seasonal), Theta(season_length=s, alias="theta")]
     data = panel[[UID, DS, Y]]
     out: pd.DataFrame | None = None
     for model in models:
@@ -85,7 +99,10 @@ def _run(
             warnings.simplefilter("ignore")
             # A model that cannot fit a series (too few points) gives its history's mean.
             sf = StatsForecast(
-                models=[model], freq=freq, n_jobs=1, fallback_model=HistoricAverage()
+                models=[model],
+                freq=freq,
+                n_jobs=_workers(data[UID].nunique()) if model is not naive else 1,
+                fallback_model=HistoricAverage(),
             )
             part = sf.forecast(df=data, h=horizon)
         part = part.reset_index(drop=True) if UID in part.columns else part.reset_index()
@@ -113,12 +130,15 @@ def statistical_forecasts(
     freq: str,
     season: int,
     timings: dict[str, float] | None = None,
+    *,
+    full: bool = True,
 ) -> pd.DataFrame:
     """Forecast every series with the statistical baselines.
 
     Series with two seasons of history get seasonal naive, ETS (STL + ETS for long seasons)
     and Theta; shorter ones get their non-seasonal forms (naive, ETS, Theta); series too short
-    to model get the mean of their history from every model.
+    to model get the mean of their history from every model. Without ``full`` only seasonal
+    naive is fitted, and the ETS and Theta columns are empty (NaN).
 
     Args:
         panel: Completed long panel ending at the forecast origin.
@@ -126,9 +146,11 @@ def statistical_forecasts(
         freq: Pandas offset alias.
         season: Periods per year.
         timings: If given, seconds spent per model are added to it.
+        full: Fit ETS and Theta too (see :meth:`BacktestConfig.full_statistics`).
 
     Returns:
-        ``unique_id``, ``ds`` and one non-negative column per model in :data:`STAT_MODELS`.
+        ``unique_id``, ``ds`` and one column per model in :data:`STAT_MODELS` (non-negative,
+        or NaN for a model not fitted).
     """
     classes = history_class(panel, season, horizon)
     timings = {} if timings is None else timings
@@ -137,13 +159,16 @@ def statistical_forecasts(
         ids = classes.index[classes == cls]
         if len(ids):
             parts.append(
-                _run(panel[panel[UID].isin(ids)], horizon, freq, season, seasonal, timings)
+                _run(panel[panel[UID].isin(ids)], horizon, freq, season, seasonal, timings, full)
             )
     ids = classes.index[classes == FALLBACK]
     if len(ids):
         parts.append(_fallback(panel[panel[UID].isin(ids)], horizon, freq))
     out = pd.concat(parts, ignore_index=True)
     for model in STAT_MODELS:
-        out[model] = np.clip(out[model].astype("float64").fillna(0.0), 0.0, None)
+        if model == SEASONAL_NAIVE or full:
+            out[model] = np.clip(out[model].astype("float64").fillna(0.0), 0.0, None)
+        else:
+            out[model] = np.nan
     out[DS] = pd.to_datetime(out[DS])
     return out.sort_values([UID, DS], kind="stable").reset_index(drop=True)

@@ -21,6 +21,18 @@ BLEND = "forecast"
 METHOD = "method"
 
 
+def fitted_members(frame: pd.DataFrame) -> tuple[str, ...]:
+    """The members that were fitted (their column holds forecasts), in :data:`MEMBERS` order.
+
+    Args:
+        frame: Rows with member columns (a member not fitted is absent or all NaN).
+
+    Returns:
+        Member names.
+    """
+    return tuple(m for m in MEMBERS if m in frame.columns and frame[m].notna().any())
+
+
 def _wape(actual: np.ndarray, forecast: np.ndarray) -> float:
     total = float(np.abs(actual).sum())
     return float(np.abs(actual - forecast).sum() / total) if total > 0 else float("nan")
@@ -52,8 +64,9 @@ def choose_weights(
 
     Returns:
         Weight per member, summing to one; the prior's equal weights when ``history`` is empty
-        or has no sales.
+        or has no sales. Prior members not among ``members`` are left out of the prior.
     """
+    prior = [m for m in prior if m in members]
     equal = {m: (1.0 / len(prior) if m in prior else 0.0) for m in members}
     if history.empty:
         return equal
@@ -80,7 +93,7 @@ def blend(frame: pd.DataFrame, weights: dict[str, float]) -> pd.Series:
     Returns:
         The blended forecast.
     """
-    total = sum(frame[m] * w for m, w in weights.items())
+    total = sum(frame[m] * w for m, w in weights.items() if w)
     return pd.Series(np.asarray(total, dtype="float64"), index=frame.index)
 
 
@@ -91,7 +104,7 @@ def combine_members(
 
     Args:
         lgb_rows: Output of ``GlobalDemandModel.predict`` (None when the panel was too short
-            to train it: then ETS stands in for LightGBM).
+            to train it: then ETS, or seasonal naive when ETS was not fitted, stands in).
         stats: Output of ``statistical_forecasts``.
         classes: History class per series (``full``, ``short_history``, ``fallback``).
 
@@ -99,21 +112,23 @@ def combine_members(
         One row per (series, period) with ``h``, ``scale``, ``method`` and every member.
     """
     if lgb_rows is None:
+        stand_in = ETS if stats[ETS].notna().any() else SEASONAL_NAIVE
         out = stats.copy()
         out[STEP] = out.groupby(UID, sort=False).cumcount() + 1
-        out[SCALE] = out[UID].map(_level(stats, classes))
-        out[LGB] = out[ETS]
+        out[SCALE] = out[UID].map(_level(stats, classes, stand_in))
+        out[LGB] = out[stand_in]
     else:
         out = lgb_rows.drop(columns=["origin"]).merge(
             stats, on=[UID, DS], how="left", validate="one_to_one"
         )
     out[METHOD] = out[UID].map(classes)
     fallback = out[METHOD] == FALLBACK
-    out.loc[fallback, LGB] = out.loc[fallback, ETS]
+    # A fallback series gets its history's mean from every statistical member.
+    out.loc[fallback, LGB] = out.loc[fallback, SEASONAL_NAIVE]
     return out
 
 
-def _level(stats: pd.DataFrame, classes: pd.Series) -> pd.Series:
+def _level(stats: pd.DataFrame, classes: pd.Series, column: str) -> pd.Series:
     """A stand-in series level (for interval widths) when LightGBM did not run."""
-    level = stats.groupby(UID, sort=True)[ETS].mean()
+    level = stats.groupby(UID, sort=True)[column].mean()
     return level.where(level > 0, 1.0).reindex(classes.index).fillna(1.0)

@@ -1,4 +1,4 @@
-"""Leakage-free features for the direct multi-horizon demand model.
+"""Leakage-free origin features for the direct multi-horizon demand model.
 
 Every row describes one forecast origin ``t`` of one series and one step ``h`` ahead. Features
 use only values observed at or before ``t`` (lags, rolling statistics, last known price) plus
@@ -14,13 +14,13 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from coreforecast.grouped_array import GroupedArray
+from coreforecast.lag_transforms import ExpandingMean, Lag, RollingMean, RollingStd
 from pandas.tseries.frequencies import to_offset
 
-from recommender.data.calendar import calendar_features
-from recommender.data.contract import DS, UID, Y
+from recommender.data.contract import DS, PRICE, UID, Y
 from recommender.data.periods import WEEKS_PER_YEAR, season_length
 
-PRICE = "price"
 TARGET = "target"
 WEIGHT = "weight"
 SCALE = "scale"
@@ -78,7 +78,8 @@ def complete_panel(panel: pd.DataFrame, freq: str, end: pd.Timestamp | None = No
     last known price forward (never backward).
 
     Args:
-        panel: Long frame with ``unique_id``, ``ds`` (period labels), ``y`` and maybe ``price``.
+        panel: Long frame with ``unique_id``, ``ds`` (period labels, one row per series and
+            period), ``y`` and maybe ``price``.
         freq: The alias the labels were made with.
         end: Last period label to extend every series to.
 
@@ -88,27 +89,50 @@ def complete_panel(panel: pd.DataFrame, freq: str, end: pd.Timestamp | None = No
     if panel.empty:
         return panel.copy()
     end = pd.Timestamp(end) if end is not None else pd.Timestamp(panel[DS].max())
-    firsts = panel.groupby(UID, sort=True)[DS].min()
-    offset = to_offset(freq)
-    frames = []
-    for uid, first in firsts.items():
-        frames.append(pd.DataFrame({UID: uid, DS: pd.date_range(first, end, freq=offset)}))
-    grid = pd.concat(frames, ignore_index=True)
-    cols = [c for c in (Y, PRICE) if c in panel.columns]
-    out = grid.merge(panel[[UID, DS, *cols]], on=[UID, DS], how="left")
-    out[Y] = out[Y].fillna(0.0).astype("float64")
-    if PRICE in out.columns:
-        out[PRICE] = out.groupby(UID, sort=False)[PRICE].ffill()
-    return out.sort_values([UID, DS], kind="stable").reset_index(drop=True)
+    panel = panel[panel[DS] <= end]
+    codes, ids = pd.factorize(panel[UID], sort=True)
+    grid = pd.date_range(panel[DS].min(), end, freq=to_offset(freq))
+    period = grid.get_indexer(pd.DatetimeIndex(panel[DS]))
+    if (period < 0).any():
+        raise ValueError(f"period labels that are not {freq} periods cannot be completed")
+    first = np.full(len(ids), len(grid), dtype=np.int64)
+    np.minimum.at(first, codes, period)
+    sizes = len(grid) - first
+    offsets = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    total = int(sizes.sum())
+    series = np.repeat(np.arange(len(ids)), sizes)
+    within = np.arange(total) - np.repeat(offsets, sizes)
+    out = pd.DataFrame({UID: ids.take(series), DS: grid.take(first[series] + within)})
+    rows = offsets[codes] + period - first[codes]
+    y = np.zeros(total, dtype="float64")
+    y[rows] = panel[Y].to_numpy(dtype="float64")
+    out[Y] = y
+    if PRICE in panel.columns:
+        price = np.full(total, np.nan, dtype="float64")
+        price[rows] = panel[PRICE].to_numpy(dtype="float64")
+        out[PRICE] = pd.Series(price).groupby(series, sort=False).ffill().to_numpy()
+    return out
 
 
-def _rolling(grouped: pd.core.groupby.SeriesGroupBy, window: int, how: str) -> pd.Series:
-    rolled = getattr(grouped.rolling(window, min_periods=1), how)()
-    return rolled.reset_index(level=0, drop=True)
+def _grouped(values: pd.Series | np.ndarray, indptr: np.ndarray) -> GroupedArray:
+    return GroupedArray(np.ascontiguousarray(values, dtype="float64"), indptr)
+
+
+def _indptr(frame: pd.DataFrame) -> np.ndarray:
+    ids = frame[UID].to_numpy()
+    breaks = np.flatnonzero(ids[1:] != ids[:-1]) + 1 if len(ids) else np.zeros(0, dtype=int)
+    return np.concatenate([[0], breaks, [len(ids)]]).astype(np.int32)
+
+
+def _mean(ga: GroupedArray, window: int, lag: int = 0) -> np.ndarray:
+    return RollingMean(lag=lag, window_size=window, min_samples=1).transform(ga)
 
 
 def origin_features(panel: pd.DataFrame, spec: FeatureSpec) -> pd.DataFrame:
     """Features of every row seen as a forecast origin (values at or before the row only).
+
+    Rolling and lagged values are computed per series by coreforecast's grouped kernels over the
+    sorted arrays; features are stored as float32 (the series level ``scale`` as float64).
 
     Args:
         panel: A completed panel (see :func:`complete_panel`), sorted by series and period.
@@ -117,111 +141,38 @@ def origin_features(panel: pd.DataFrame, spec: FeatureSpec) -> pd.DataFrame:
     Returns:
         The panel with ``scale`` and the origin features added.
     """
-    df = panel.copy()
-    y = df.groupby(UID, sort=False)[Y]
-    recent = _rolling(y, spec.season, "mean")
-    overall = y.expanding().mean().reset_index(level=0, drop=True)
-    scale = recent.where(recent > 0, overall)
-    df[SCALE] = scale.where(scale > 0, 1.0)
-    inv = 1.0 / df[SCALE]
+    indptr = _indptr(panel)
+    y = _grouped(panel[Y], indptr)
+    recent = _mean(y, spec.season)
+    overall = ExpandingMean(lag=0).transform(y)
+    scale = np.where(recent > 0, recent, overall)
+    scale = np.where(scale > 0, scale, 1.0)
+    inv = 1.0 / scale
+    features: dict[str, np.ndarray] = {}
     for lag in spec.lags:
-        df[f"lag_{lag}"] = y.shift(lag - 1) * inv
+        features[f"lag_{lag}"] = (Lag(lag - 1).transform(y) if lag > 1 else y.data) * inv
     for window in spec.windows:
-        df[f"mean_{window}"] = _rolling(y, window, "mean") * inv
+        features[f"mean_{window}"] = _mean(y, window) * inv
     quarter = spec.quarter
-    df["std_quarter"] = _rolling(y, quarter, "std") * inv
-    df["zero_share_quarter"] = _rolling((df[Y] <= 0).groupby(df[UID], sort=False), quarter, "mean")
-    df["age"] = y.cumcount().astype("float64")
-    df["log_level"] = np.log1p(df[SCALE])
-    last_year = y.shift(spec.season)
-    recent = _rolling(y, quarter, "mean")
-    year_ago = _rolling(last_year.groupby(df[UID], sort=False), quarter, "mean")
-    df["yoy_quarter"] = recent / year_ago.where(year_ago > 0)
-    if PRICE in df.columns:
-        price = df.groupby(UID, sort=False)[PRICE]
-        ref = _rolling(price, spec.season, "mean")
-        df["price_rel"] = df[PRICE] / ref
-        df["price_chg"] = df[PRICE] / price.shift(max(1, quarter // 3))
-    return df
-
-
-def _step_features(
-    origins: pd.DataFrame, y_by_series: pd.core.groupby.SeriesGroupBy, spec: FeatureSpec, step: int
-) -> pd.DataFrame:
-    """Features of the target ``step`` periods after each origin row."""
-    out = origins.copy()
-    out[STEP] = float(step)
-    inv = 1.0 / out[SCALE]
-    back = spec.season - step  # y[t + step - season] sits ``back`` rows before the origin
-    if back >= 0:
-        out["seasonal"] = y_by_series.shift(back) * inv
-        around = [y_by_series.shift(b) for b in (back - 1, back, back + 1) if b >= 0]
-        out["seasonal_3"] = pd.concat(around, axis=1).mean(axis=1) * inv
-    else:
-        out["seasonal"] = np.nan
-        out["seasonal_3"] = np.nan
-    return out
-
-
-def _calendar_table(dates: pd.Series, spec: FeatureSpec) -> pd.DataFrame:
-    unique = pd.DatetimeIndex(pd.unique(dates)).sort_values()
-    cal = calendar_features(unique, spec.freq)
-    cal.index = unique
-    if spec.season >= WEEKS_PER_YEAR:
-        cal["period_of_year"] = unique.isocalendar().week.to_numpy()
-    else:
-        cal["period_of_year"] = unique.month.to_numpy()
-    return cal.astype("float64")
-
-
-def horizon_rows(
-    featured: pd.DataFrame,
-    spec: FeatureSpec,
-    *,
-    origin_mask: pd.Series | None = None,
-    with_target: bool,
-) -> pd.DataFrame:
-    """Expand origins into one row per (origin, step) with target-period features.
-
-    Args:
-        featured: Output of :func:`origin_features` (every period of every series, in order).
-        spec: The feature spec.
-        origin_mask: Which rows are origins (default: all).
-        with_target: Add the scaled target ``y[t + h] / scale`` (training); rows whose target
-            lies beyond the data are dropped.
-
-    Returns:
-        Rows with ``unique_id``, ``origin``, ``ds`` (the target period), ``h``, features and,
-        when asked, ``target`` and ``weight``.
-    """
-    y_by_series = featured.groupby(UID, sort=False)[Y]
-    frames = []
-    for step in range(1, spec.horizon + 1):
-        rows = _step_features(featured, y_by_series, spec, step)
-        if with_target:
-            rows[TARGET] = y_by_series.shift(-step) / rows[SCALE]
-        if origin_mask is not None:
-            rows = rows[origin_mask.to_numpy()]
-        if with_target:
-            rows = rows[rows[TARGET].notna()]
-        frames.append(rows)
-    out = pd.concat(frames, ignore_index=True)
-    out = out.rename(columns={DS: ORIGIN})
-    out[DS] = _shift_dates(out[ORIGIN], out[STEP].astype(int), spec.freq)
-    cal = _calendar_table(out[DS], spec)
-    out = out.join(cal, on=DS)
-    if with_target:
-        out[WEIGHT] = out[SCALE]
-    return out
-
-
-def _shift_dates(origins: pd.Series, steps: pd.Series, freq: str) -> pd.Series:
-    offset = to_offset(freq)
-    result = pd.Series(pd.NaT, index=origins.index, dtype="datetime64[ns]")
-    for step in np.unique(steps.to_numpy()):
-        mask = steps == step
-        result[mask] = origins[mask] + int(step) * offset
-    return result
+    features["std_quarter"] = (
+        RollingStd(lag=0, window_size=quarter, min_samples=1).transform(y) * inv
+    )
+    features["zero_share_quarter"] = _mean(_grouped(panel[Y].to_numpy() <= 0, indptr), quarter)
+    sizes = np.diff(indptr)
+    features["age"] = (np.arange(len(panel)) - np.repeat(indptr[:-1], sizes)).astype("float64")
+    features["log_level"] = np.log1p(scale)
+    year_ago = _mean(y, quarter, lag=spec.season)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        features["yoy_quarter"] = _mean(y, quarter) / np.where(year_ago > 0, year_ago, np.nan)
+    if PRICE in panel.columns:
+        price = _grouped(panel[PRICE], indptr)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            features["price_rel"] = price.data / _mean(price, spec.season)
+            features["price_chg"] = price.data / Lag(max(1, quarter // 3)).transform(price)
+    df = panel.reset_index(drop=True)
+    df[SCALE] = scale
+    added = pd.DataFrame({k: v.astype("float32") for k, v in features.items()}, index=df.index)
+    return pd.concat([df, added], axis=1)
 
 
 def feature_columns(frame: pd.DataFrame, categorical: Sequence[str]) -> list[str]:

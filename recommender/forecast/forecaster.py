@@ -10,7 +10,12 @@ import pandas as pd
 from recommender.bundle import Bundle, save_bundle
 from recommender.data.contract import DS, UID
 from recommender.data.periods import season_length
-from recommender.forecast.baselines import STAT_MODELS, history_class, statistical_forecasts
+from recommender.forecast.baselines import (
+    ETS,
+    STAT_MODELS,
+    history_class,
+    statistical_forecasts,
+)
 from recommender.forecast.ensemble import BLEND, MEMBERS, METHOD, blend, combine_members
 from recommender.forecast.features import SCALE, STEP
 from recommender.forecast.global_model import LGB, GlobalDemandModel
@@ -86,7 +91,8 @@ class DemandForecaster:
         """
         out = self.model_.predict(self.history_, self.statics_)
         season = season_length(self.freq)
-        stats = statistical_forecasts(self.history_, self.horizon, self.freq, season)
+        full = ETS in self.weights  # the backtest fitted ETS and Theta, so the forecast does
+        stats = statistical_forecasts(self.history_, self.horizon, self.freq, season, full=full)
         out = combine_members(out, stats, history_class(self.history_, season, self.horizon))
         out[BLEND] = blend(out, self.weights)
         out["lo"], out["hi"] = self.bands.apply(out, BLEND)

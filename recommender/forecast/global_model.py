@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from recommender.data.contract import DS, UID
+from recommender.forecast.design import forecast_pairs, horizon_rows, training_pairs
 from recommender.forecast.features import (
     ORIGIN,
     SCALE,
@@ -19,13 +20,16 @@ from recommender.forecast.features import (
     FeatureSpec,
     encode_categories,
     feature_columns,
-    horizon_rows,
     origin_features,
 )
 from recommender.forecast.settings import DEFAULTS, BoosterParams
 
 LGB = "lgb"
 MIN_TRAINING_ROWS = 50
+MAX_TRAINING_ROWS = 150_000
+"""Most (origin, step) pairs the model trains on. A larger panel keeps a seeded random share of
+its pairs (see :func:`recommender.forecast.design.training_pairs`), so training time and memory
+stop growing with the panel while every series, step and season keeps its share."""
 
 
 class TooLittleData(ValueError):
@@ -43,6 +47,7 @@ class GlobalDemandModel:
         horizon: Largest step ahead.
         params: LightGBM settings.
         categorical: Static attribute columns treated as categories.
+        max_rows: Most (origin, step) training rows (see :data:`MAX_TRAINING_ROWS`).
     """
 
     def __init__(
@@ -51,27 +56,21 @@ class GlobalDemandModel:
         horizon: int = DEFAULTS.horizon,
         params: BoosterParams | None = None,
         categorical: tuple[str, ...] = (),
+        max_rows: int = MAX_TRAINING_ROWS,
     ) -> None:
         self.freq = freq
         self.horizon = horizon
         self.params = params
         self.categorical = categorical
+        self.max_rows = max_rows
 
-    def _rows(
-        self, panel: pd.DataFrame, statics: pd.DataFrame | None, *, last_only: bool
-    ) -> pd.DataFrame:
-        featured = origin_features(panel, self.spec_)
-        if last_only:
-            is_last = featured[UID].ne(featured[UID].shift(-1))
-            rows = horizon_rows(featured, self.spec_, origin_mask=is_last, with_target=False)
-        else:
-            rows = horizon_rows(featured, self.spec_, with_target=True)
+    def _with_statics(self, rows: pd.DataFrame, statics: pd.DataFrame | None) -> pd.DataFrame:
         if statics is not None and len(statics.columns):
             rows = rows.join(statics, on=UID)
         return rows
 
     def fit(self, panel: pd.DataFrame, statics: pd.DataFrame | None = None) -> GlobalDemandModel:
-        """Train on every (origin, step) pair the completed panel allows.
+        """Train on the (origin, step) pairs the completed panel allows (thinned past ``max_rows``).
 
         Args:
             panel: Completed long panel (``unique_id``, ``ds``, ``y``, optional ``price``).
@@ -83,8 +82,37 @@ class GlobalDemandModel:
         Raises:
             TooLittleData: When the panel is too short to learn from.
         """
+        spec = FeatureSpec.for_freq(self.freq, self.horizon)
+        return self.fit_featured(origin_features(panel, spec), statics)
+
+    def fit_featured(
+        self,
+        featured: pd.DataFrame,
+        statics: pd.DataFrame | None = None,
+        until: pd.Timestamp | None = None,
+    ) -> GlobalDemandModel:
+        """Train on origin features of a possibly longer panel, learning nothing after ``until``.
+
+        Origin features use only values at or before their row, so features of the whole panel
+        serve every backtest cutoff; only the targets must end at the cutoff.
+
+        Args:
+            featured: :func:`recommender.forecast.features.origin_features` of a completed panel.
+            statics: Per-series attributes indexed by ``unique_id``.
+            until: Last period whose sales may be learned (default: the panel's end).
+
+        Returns:
+            self.
+
+        Raises:
+            TooLittleData: When the panel is too short to learn from.
+        """
         self.spec_ = FeatureSpec.for_freq(self.freq, self.horizon)
-        rows = self._rows(panel, statics, last_only=False)
+        positions, steps = training_pairs(
+            featured, self.horizon, until=until, max_rows=self.max_rows
+        )
+        rows = horizon_rows(featured, self.spec_, positions, steps, with_target=True)
+        rows = self._with_statics(rows, statics)
         if len(rows) < MIN_TRAINING_ROWS:
             raise TooLittleData(
                 f"{len(rows)} training rows; the global model needs {MIN_TRAINING_ROWS}"
@@ -101,7 +129,7 @@ class GlobalDemandModel:
             categorical_feature=cats or "auto",
             free_raw_data=True,
         )
-        self.booster_ = lgb.train(params.lgb_params(), data, params.num_boost_round)
+        self.booster_ = lgb.train(params.lgb_params(len(rows)), data, params.num_boost_round)
         self.n_training_rows_ = len(rows)
         return self
 
@@ -113,10 +141,30 @@ class GlobalDemandModel:
             statics: Per-series attributes indexed by ``unique_id``.
 
         Returns:
-            ``unique_id``, ``ds``, ``h``, ``scale`` and the forecast column ``lgb``.
+            ``unique_id``, ``origin``, ``ds``, ``h``, ``scale`` and the forecast column ``lgb``.
         """
-        rows = self._rows(panel, statics, last_only=True)
-        rows = encode_categories(rows, self.categories_)
+        return self.predict_featured(origin_features(panel, self.spec_), statics)
+
+    def predict_featured(
+        self,
+        featured: pd.DataFrame,
+        statics: pd.DataFrame | None = None,
+        at: pd.Timestamp | None = None,
+    ) -> pd.DataFrame:
+        """Forecast ``horizon`` periods after ``at`` from origin features of a longer panel.
+
+        Args:
+            featured: :func:`recommender.forecast.features.origin_features` of a completed panel.
+            statics: Per-series attributes indexed by ``unique_id``.
+            at: The forecast origin (default: each series' last period); series that start
+                after it are left out.
+
+        Returns:
+            ``unique_id``, ``origin``, ``ds``, ``h``, ``scale`` and the forecast column ``lgb``.
+        """
+        positions, steps = forecast_pairs(featured, self.horizon, at=at)
+        rows = horizon_rows(featured, self.spec_, positions, steps, with_target=False)
+        rows = encode_categories(self._with_statics(rows, statics), self.categories_)
         pred = self.booster_.predict(rows[self.feature_names_], num_threads=1)
         out = rows[[UID, ORIGIN, DS, STEP, SCALE]].copy()
         out[STEP] = out[STEP].astype(int)

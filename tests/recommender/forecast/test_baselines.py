@@ -1,6 +1,7 @@
 import numpy as np
 import pandas as pd
 
+from recommender.forecast import baselines
 from recommender.forecast.baselines import (
     FALLBACK,
     FULL,
@@ -48,3 +49,19 @@ def test_seasonal_naive_repeats_last_years_value():
     year_ago = first.ds - pd.Timedelta(weeks=52)
     expected = panel[(panel.unique_id == "long") & (panel.ds == year_ago)].y.iloc[0]
     assert np.isclose(first["seasonal_naive"], max(expected, 0))
+
+
+def test_a_large_panel_fits_on_every_core_with_the_same_forecasts(monkeypatch):
+    # given the same panel fitted in one process, then (as a large panel) on two
+    panel = _panel()
+    serial = statistical_forecasts(panel, 8, "W-SUN", 52)
+    monkeypatch.setattr(baselines, "PARALLEL_SERIES", 1)
+    monkeypatch.setattr(baselines, "usable_cores", lambda: 2)
+    assert baselines._workers(3) == 2
+    parallel = statistical_forecasts(panel, 8, "W-SUN", 52)
+    # then the forecasts are identical
+    key = ["unique_id", "ds"]
+    pd.testing.assert_frame_equal(
+        serial.sort_values(key).reset_index(drop=True),
+        parallel.sort_values(key).reset_index(drop=True),
+    )

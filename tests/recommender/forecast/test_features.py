@@ -3,10 +3,8 @@ import pandas as pd
 
 from recommender.forecast.features import (
     SCALE,
-    TARGET,
     FeatureSpec,
     complete_panel,
-    horizon_rows,
     origin_features,
 )
 
@@ -70,41 +68,40 @@ def test_origin_features_use_only_the_past():
     assert not a.loc[~upto, "lag_1"].equals(b.loc[~upto, "lag_1"])
 
 
-def test_horizon_rows_targets_are_future_values_scaled_by_the_origin_level():
-    # given origin features
-    spec = FeatureSpec.for_freq("W-SUN", 3)
-    panel = _panel(60)
-    featured = origin_features(panel, spec)
-    # when expanded to training rows
-    rows = horizon_rows(featured, spec, with_target=True)
-    # then the target of (origin, h) is y[origin + h] / scale[origin]
-    row = rows[(rows.unique_id == "b") & (rows.h == 3)].iloc[10]
-    actual = panel[(panel.unique_id == "b") & (panel.ds == row.ds)].y.iloc[0]
-    assert row.ds == row.origin + pd.Timedelta(weeks=3)
-    assert np.isclose(row[TARGET] * row[SCALE], actual)
-    # and no row has a target beyond the data
-    assert rows.ds.max() == panel.ds.max()
-    assert set(rows.h.unique()) == {1.0, 2.0, 3.0}
+def test_complete_panel_keeps_identifiers_and_orders_series_then_periods():
+    # given series given out of order, with identifiers of mixed case and a late starter
+    ds = pd.date_range("2024-01-07", periods=5, freq="W-SUN")
+    panel = pd.DataFrame(
+        {
+            "unique_id": ["b|Kiwi", "A|kiwi", "b|Kiwi", "A|kiwi"],
+            "ds": [ds[4], ds[1], ds[2], ds[3]],
+            "y": [5.0, 1.0, 2.0, 3.0],
+        }
+    )
+    # when it is completed
+    out = complete_panel(panel, "W-SUN")
+    # then series are sorted, each starts at its own first period and keeps its exact key
+    assert out.unique_id.tolist() == ["A|kiwi"] * 4 + ["b|Kiwi"] * 3
+    assert out.ds.tolist() == [*ds[1:], *ds[2:]]
+    assert out.y.tolist() == [1.0, 0.0, 3.0, 0.0, 2.0, 0.0, 5.0]
 
 
-def test_seasonal_feature_reads_last_years_value_of_the_target_period():
-    # given weekly data longer than a year
-    spec = FeatureSpec.for_freq("W-SUN", 2)
-    panel = _panel(70)
-    rows = horizon_rows(origin_features(panel, spec), spec, with_target=True)
-    row = rows[(rows.unique_id == "a") & (rows.h == 2)].iloc[-1]
-    # then "seasonal" is y 52 weeks before the target period, scaled
-    year_ago = row.ds - pd.Timedelta(weeks=52)
-    value = panel[(panel.unique_id == "a") & (panel.ds == year_ago)].y.iloc[0]
-    assert np.isclose(row["seasonal"] * row[SCALE], value)
-
-
-def test_calendar_features_describe_the_target_period():
-    # given rows whose target weeks include Double 11 (2024-11-11 falls in the week to 11-17)
-    spec = FeatureSpec.for_freq("W-SUN", 1)
-    ds = pd.date_range("2024-09-01", periods=12, freq="W-SUN")
-    panel = pd.DataFrame({"unique_id": "a", "ds": ds, "y": 1.0})
-    rows = horizon_rows(origin_features(panel, spec), spec, with_target=True)
-    flagged = rows.loc[rows["fest_double_11"] == 1, "ds"]
-    # then the flag sits on the target period, not the origin
-    assert pd.Timestamp("2024-11-17") in set(flagged)
+def test_origin_features_match_plain_rolling_arithmetic():
+    # given one series
+    spec = FeatureSpec.for_freq("W-SUN", 4)
+    panel = _panel(60).query("unique_id == 'b'").reset_index(drop=True)
+    out = origin_features(panel, spec)
+    y = panel.y.to_numpy()
+    t = 40
+    scale = y[: t + 1].mean()  # a year's window holds all 41 weeks so far
+    # then each feature is the textbook value at the origin, divided by the level
+    assert np.isclose(out.loc[t, SCALE], scale)
+    assert np.isclose(out.loc[t, "lag_2"], y[t - 1] / scale, rtol=1e-6)
+    assert np.isclose(out.loc[t, "mean_4"], y[t - 3 : t + 1].mean() / scale, rtol=1e-6)
+    assert np.isclose(out.loc[t, "std_quarter"], y[t - 12 : t + 1].std(ddof=1) / scale, rtol=1e-5)
+    assert out.loc[t, "age"] == t
+    assert np.isclose(
+        out.loc[t, "price_rel"],
+        panel.price[t] / panel.price[: t + 1].mean(),
+        rtol=1e-6,
+    )
