@@ -10,6 +10,7 @@ from benchmarks import BENCH_DIR, RESULTS_DIR
 
 NAMES: tuple[str, ...] = (
     "speed",
+    "scale",
     "accuracy_demo",
     "accuracy_apmc",
     "accuracy_maff",
@@ -243,6 +244,44 @@ def _decisions(doc: dict[str, Any]) -> list[str]:
     return [*lines, "", *_bars(doc)]
 
 
+def _scale(doc: dict[str, Any]) -> list[str]:
+    """The scale benchmark: per size, the plain recipe and each stage of ``train demand``."""
+    figures = doc["figures"]
+    sizes = list(figures)
+    stages = list(figures[sizes[-1]]["ours"]["seconds"])
+    lines = [
+        "### Scale: weekly panels of 156 weeks, `xingnong train demand --folds 1 --no-mlflow`",
+        "",
+        _header(doc),
+        "",
+        f"`{doc['command']}`",
+        "",
+        "| series | plain recipe s / MiB | ours s / MiB | "
+        + " | ".join(s.replace("_", " ") for s in stages)
+        + " |",
+        "|---:|---:|---:|" + "---:|" * len(stages),
+    ]
+    for n in sizes:
+        plain, ours = figures[n]["plain"], figures[n]["ours"]
+        lines.append(
+            f"| {int(n):,} | {plain['wall_s']:.1f} / {plain['peak_mib']:,.0f} | "
+            f"{ours['wall_s']:.1f} / {ours['peak_mib']:,.0f} | "
+            + " | ".join(f"{ours['seconds'][s]:.1f}" for s in stages)
+            + " |"
+        )
+    small = figures[sizes[0]]
+    if "backtest" in small:
+        bt = small["backtest"]
+        lines += [
+            "",
+            f"{int(sizes[0]):,} series, `xingnong backtest --horizon 8 --folds 1` "
+            f"({bt['windows']} windows): {bt['wall_s']:.1f} s, {bt['peak_mib']:,.0f} MiB; "
+            f"LightGBM {bt['lightgbm_per_window_s']:.2f} s a window against the plain recipe's "
+            f"fit of {small['plain']['fit_s']:.2f} s.",
+        ]
+    return [*lines, "", *_bars(doc)]
+
+
 def render(results: Path = RESULTS_DIR) -> str:
     """The figures section from the result files present in ``results``.
 
@@ -268,6 +307,8 @@ def render(results: Path = RESULTS_DIR) -> str:
         ]
     if "speed" in docs:
         lines += [*_speed(docs["speed"]), ""]
+    if "scale" in docs:
+        lines += [*_scale(docs["scale"]), ""]
     if "accuracy_demo" in docs:
         f = docs["accuracy_demo"]["figures"]
         title = f"{f['n_series']} region x product series, {f['n_periods']} weeks"

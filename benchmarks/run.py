@@ -25,6 +25,10 @@ def _runner(name: str) -> Callable[[bool, Path], dict[str, Any]]:
         from benchmarks.speed import run_speed
 
         return run_speed
+    if name == "scale":
+        from benchmarks.scale import run_scale
+
+        return run_scale
     if name == "recommend":
         from benchmarks.recommend import run_recommend
 

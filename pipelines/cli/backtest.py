@@ -32,7 +32,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         epilog=_EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--sales", type=Path, required=True, help="sales CSV or Parquet")
+    parser.add_argument(
+        "--sales",
+        type=Path,
+        required=True,
+        help="sales CSV or Parquet file, or a folder of Parquet parts",
+    )
     parser.add_argument("--regions", type=Path, help="regions table (optional)")
     parser.add_argument("--products", type=Path, help="products table (optional)")
     parser.add_argument("--output", type=Path, required=True, help="forecasts CSV to write")

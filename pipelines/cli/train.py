@@ -45,7 +45,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         type=Path,
         help="data folder for processing/brand (default: $XINGNONG_DATA, else the demo data)",
     )
-    parser.add_argument("--sales", type=Path, help="sales CSV or Parquet (default: demo data)")
+    parser.add_argument(
+        "--sales",
+        type=Path,
+        help="sales CSV or Parquet file, or a folder of Parquet parts (default: demo data)",
+    )
     parser.add_argument("--regions", type=Path, help="regions table (optional)")
     parser.add_argument("--products", type=Path, help="products table (optional)")
     parser.add_argument("--bundle", type=Path, help="bundle folder (default: models/demand)")

@@ -68,7 +68,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
         metavar="DIR",
         help="a data folder (sales, regions, products and the optional tables)",
     )
-    given.add_argument("--sales", type=Path, metavar="FILE", help="sales file")
+    given.add_argument("--sales", type=Path, metavar="PATH", help="sales file (or Parquet folder)")
     parser.add_argument("--regions", type=Path, metavar="FILE", help="regions reference table")
     parser.add_argument("--products", type=Path, metavar="FILE", help="products reference table")
     parser.add_argument(

@@ -14,7 +14,7 @@ from pipelines.jobs.settings import JobSettings
 from recommender import tracking
 from recommender.bundle import library_versions
 from recommender.config import DEMAND_EXPERIMENT, REGISTERED_DEMAND_MODEL, settings
-from recommender.data.contract import DS, UID
+from recommender.data.contract import DS
 from recommender.data.folder import Inputs
 from recommender.data.layout import BACKTEST_FILE, METRICS_FILE
 from recommender.forecast import (
@@ -135,6 +135,9 @@ def train_demand(
         "source": Path(inputs.source).name,
         "metrics": {"overall": doc["overall"], "beats_baselines": doc["beats_baselines"]},
         "backtest": asdict(job.backtest),
+        "warmup": doc["warmup"],
+        "members": doc["members"],
+        "timings_seconds": doc["timings_seconds"],
         "rows": {
             "read": inputs.ingest.rows_read,
             "accepted": inputs.ingest.rows_accepted,

@@ -185,10 +185,17 @@ def validate_sales(
         detail[hit] = shown.to_numpy()
 
     blank = pd.DataFrame({col: text[col] == "" for col in c.REQUIRED_SALES_COLUMNS})
-    names = pd.Series("", index=text[c.DATE].index, dtype=object)
-    for col in c.REQUIRED_SALES_COLUMNS:
-        names = names + np.where(blank[col], f", {col}", "")
-    flag(blank.any(axis=1), Reason.MISSING_VALUE, "blank " + names.str[2:])
+    any_blank = blank.any(axis=1)
+    if any_blank.any():  # words only for the rows that need them
+        names = pd.Series("", index=text[c.DATE].index, dtype=object)
+        shown = blank[any_blank]
+        names[any_blank] = [
+            "blank "
+            + ", ".join(col for col, is_blank in zip(shown.columns, row, strict=True) if is_blank)
+            for row in shown.itertuples(index=False)
+        ]
+        flag(any_blank, Reason.MISSING_VALUE, names)
+    del blank
 
     dates = per_unique(text[c.DATE], parse_sale_dates)
     flag(dates.isna(), Reason.BAD_DATE, date_problem, c.DATE)
@@ -221,6 +228,7 @@ def validate_sales(
             c.FORM: form.astype(object),
         }
     )
+    del dates, quantity, price, region, product, channel, form  # the frame holds them now
     if c.ORDER_ID in text:
         sales[c.ORDER_ID] = text[c.ORDER_ID].where(text[c.ORDER_ID] != "", None).astype(object)
     if keys is not None:
@@ -229,21 +237,45 @@ def validate_sales(
     _flag_duplicates(sales, pd.Series(pending.copy(), index=sales.index), flag)
 
     ok = pending
+    bad = np.flatnonzero(~ok)
     quarantine = pd.DataFrame(
-        {c.SOURCE_ROW: sales[c.SOURCE_ROW], c.REASON: reason, c.DETAIL: detail}
+        {
+            c.SOURCE_ROW: sales[c.SOURCE_ROW].to_numpy()[bad],
+            c.REASON: reason[bad],
+            c.DETAIL: detail[bad],
+        }
     )
     for col, values in original.items():
-        quarantine[col] = values
+        quarantine[col] = values.to_numpy()[bad]
     if keys is not None:
-        quarantine[c.CUSTOMER_KEY] = keys.fillna("")
+        quarantine[c.CUSTOMER_KEY] = keys.fillna("").to_numpy()[bad]
+    accepted = sales if ok.all() else sales[ok].reset_index(drop=True)
+    del sales
     result = IngestResult(
-        sales=SALES_SCHEMA.validate(sales[ok].reset_index(drop=True)),
-        quarantine=quarantine[~ok].reset_index(drop=True),
+        sales=SALES_SCHEMA.validate(accepted),
+        quarantine=quarantine,
         rows_read=n,
         dropped_columns=dropped,
         pii_columns=pii_columns,
     )
     return result
+
+
+def _group_ids(rows: pd.DataFrame, columns: list[str]) -> np.ndarray:
+    """Rows equal in ``columns`` share an id: a 64-bit hash per row, exact groups among clashes.
+
+    Hashing costs 8 bytes a row where a multi-column group-by costs many times that; rows whose
+    hash repeats are then grouped exactly, so a hash collision can never merge distinct rows.
+    """
+    hashed = pd.util.hash_pandas_object(rows[columns], index=False).to_numpy()
+    repeated = pd.Series(hashed).duplicated(keep=False).to_numpy()
+    ids = np.arange(len(rows), dtype=np.int64)  # a row alone is its own group
+    if repeated.any():
+        clash = rows[repeated]
+        exact = clash.groupby(columns, sort=False, dropna=False).ngroup().to_numpy()
+        first = pd.Series(np.flatnonzero(repeated)).groupby(exact).transform("first")
+        ids[repeated] = first.to_numpy()
+    return ids
 
 
 def _flag_duplicates(sales: pd.DataFrame, pending: pd.Series, flag: _Flag) -> None:
@@ -257,16 +289,20 @@ def _flag_duplicates(sales: pd.DataFrame, pending: pd.Series, flag: _Flag) -> No
     identity = list(c.SALES_COLUMNS) + [k for k in (c.CUSTOMER_KEY,) if k in sales.columns]
     groups.append((candidates, identity, "identical to data row "))
     for mask, columns, words in groups:
-        rows = sales[mask]
-        if rows.empty:
+        if not mask.any():
             continue
-        group = rows.groupby(columns, sort=False, dropna=False).ngroup().to_numpy()
-        repeated = pd.Series(group, index=rows.index).duplicated(keep="first")
-        first = rows[c.SOURCE_ROW].groupby(group).transform("first")
+        rows = sales if mask.all() else sales[mask]
+        group = _group_ids(rows, columns)
+        repeated = pd.Series(group, index=rows.index).duplicated(keep="first").to_numpy()
+        if not repeated.any():
+            continue
+        first = rows[c.SOURCE_ROW].groupby(group).transform("first").to_numpy()
+        # Words only for the repeats: one string per row would cost gigabytes on a large file.
         why = pd.Series("", index=sales.index, dtype=object)
-        why[rows.index] = words + first.astype(str)
+        repeats = rows.index[repeated]
+        why[repeats] = words + pd.Series(first[repeated]).astype(str).to_numpy()
         hit = pd.Series(False, index=sales.index)
-        hit[rows.index] = repeated
+        hit[repeats] = True
         flag(hit, Reason.DUPLICATE, why)
 
 

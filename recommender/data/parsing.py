@@ -24,9 +24,11 @@ def as_text(values: pd.Series) -> pd.Series:
         days = dates.dt.strftime("%Y-%m-%d")
         text = days.where(dates == dates.dt.normalize(), times)
         return text.where(dates.notna(), "").astype(object)
-    objects = pd.Series(values).astype(object)
+    objects = pd.Series(values)
+    if objects.dtype != object:
+        objects = objects.astype(object)
     if pd.api.types.infer_dtype(objects, skipna=False) in ("string", "empty"):
-        return objects  # already all str (the CSV case): nothing to convert
+        return objects  # already all str (the CSV case): nothing to convert (nor copied)
     return objects.where(objects.notna(), "").map(str).astype(object)
 
 
@@ -45,6 +47,8 @@ def per_unique(values: pd.Series, func: Callable[[pd.Series], pd.Series]) -> pd.
     """
     codes, uniques = pd.factorize(values, use_na_sentinel=False)
     mapped = func(pd.Series(uniques, dtype=object))
+    if mapped.dtype == values.dtype and np.array_equal(mapped.to_numpy(), np.asarray(uniques)):
+        return values  # nothing changed: share the column rather than copy it
     return pd.Series(mapped.to_numpy()[codes], index=values.index, dtype=mapped.dtype)
 
 

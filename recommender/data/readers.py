@@ -6,7 +6,9 @@ import io
 import re
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from recommender.data import contract as c
@@ -104,15 +106,75 @@ def _read_csv(path: Path, what: str) -> pd.DataFrame:
         ) from exc
 
 
+def _text_column(column: Any) -> np.ndarray:
+    """An Arrow column as text, written once per distinct value (rows share the strings).
+
+    The column is dictionary-encoded in Arrow, so no Python object is made per row before
+    the final array of references; missing values become ``""``.
+    """
+    import pyarrow.compute as pc
+
+    encoded = column.combine_chunks().dictionary_encode()
+    words = as_text(encoded.dictionary.to_pandas()).to_numpy(dtype=object)
+    indices = encoded.indices
+    if indices.null_count:  # a missing value points past the dictionary, at ""
+        indices = pc.fill_null(indices, len(words))
+    return np.append(words, "")[indices.to_numpy(zero_copy_only=False)]
+
+
 def _read_parquet(path: Path, what: str) -> pd.DataFrame:
+    import pyarrow.parquet as pq
+
     try:
-        frame = pd.read_parquet(path, engine="pyarrow")
+        table = pq.read_table(path)
     except Exception as exc:  # pyarrow raises several types for unreadable files
         raise DataError(f"{what} cannot be read as Parquet ({type(exc).__name__})") from exc
-    columns = [str(col) for col in frame.columns]
-    return pd.DataFrame(
-        {name: as_text(frame.iloc[:, i]) for i, name in enumerate(columns)}, index=frame.index
+    return _as_text_frame(table, what)
+
+
+def _as_text_frame(table: Any, what: str) -> pd.DataFrame:
+    """An Arrow table as text columns (see :func:`_text_column`), one column at a time."""
+    names = [str(name) for name in table.column_names]
+    columns = {}
+    for i, name in enumerate(names):
+        try:
+            columns[name] = _text_column(table.column(i))
+        except Exception as exc:  # nested or exotic Arrow types have no text form here
+            raise DataError(
+                f"{what}: column {name!r} ({table.column(i).type}) cannot be read as text"
+            ) from exc
+    del table
+    if len(set(names)) < len(names):
+        return pd.DataFrame(list(zip(*columns.values(), strict=True)), columns=names)
+    return pd.DataFrame(columns)
+
+
+def _read_parquet_folder(path: Path, what: str) -> pd.DataFrame:
+    import pyarrow.dataset as ds  # only a folder needs the dataset API
+
+    files = sorted(
+        p
+        for p in path.rglob("*")
+        if p.is_file()
+        and p.suffix.lower() in PARQUET_SUFFIXES
+        and not any(part.startswith(("_", ".")) for part in p.relative_to(path).parts)
     )
+    if not files:
+        raise DataError(f"{what} is a folder without Parquet files (.parquet or .pq)")
+    try:
+        dataset = ds.dataset(
+            [str(f) for f in files],
+            format="parquet",
+            partitioning="hive",
+            partition_base_dir=str(path),
+        )
+        table = dataset.to_table()
+    except Exception as exc:  # pyarrow raises several types for unreadable or mismatched parts
+        raise DataError(
+            f"{what} cannot be read as one Parquet dataset ({type(exc).__name__}: "
+            f"{str(exc).splitlines()[0][:200] if str(exc) else ''})"
+        ) from exc
+    return _as_text_frame(table, what)
 
 
 def read_table(
@@ -121,12 +183,15 @@ def read_table(
     required: Sequence[str] = c.REQUIRED_SALES_COLUMNS,
     what: str | None = None,
 ) -> pd.DataFrame:
-    """Read a CSV or Parquet table with every column as text and contract header names.
+    """Read a CSV or Parquet table (or a folder of Parquet parts) as text with contract headers.
 
     CSV (``.csv``, ``.txt``; comma, tab, semicolon or ``|`` separated, guessed from the header
     line) is decoded strictly as UTF-8 (with or without BOM), else as GB18030 (a superset of
     GBK); nothing is coerced (``dtype=str``, no NA guessing). Blank lines are skipped. Parquet
-    is read with pyarrow and its values written as text (dates as ``YYYY-MM-DD``).
+    is read with pyarrow and its values written as text (dates as ``YYYY-MM-DD``), each distinct
+    value once. A folder is read as one Parquet dataset: every ``.parquet``/``.pq`` file under it
+    in path order, ``key=value`` folder names becoming columns (Hive partitioning); files whose
+    names start with ``_`` or ``.`` are skipped.
 
     Args:
         path: The file.
@@ -142,10 +207,14 @@ def read_table(
     """
     path = Path(path)
     what = what or f"file {path}"
-    if not path.is_file():
-        raise DataError(f"{what} does not exist" if not path.exists() else f"{what} is not a file")
+    if not path.exists():
+        raise DataError(f"{what} does not exist")
     suffix = path.suffix.lower()
-    if suffix in CSV_SUFFIXES:
+    if path.is_dir():
+        frame = _read_parquet_folder(path, what)
+    elif not path.is_file():
+        raise DataError(f"{what} is not a file")
+    elif suffix in CSV_SUFFIXES:
         frame = _read_csv(path, what)
     elif suffix in PARQUET_SUFFIXES:
         frame = _read_parquet(path, what)

@@ -22,6 +22,7 @@ from recommender.forecast.baselines import (
     history_class,
     statistical_forecasts,
 )
+from recommender.forecast.design import series_bounds
 from recommender.forecast.ensemble import (
     BLEND,
     MEMBERS,
@@ -62,13 +63,21 @@ def window_cutoffs(
 
 
 def _mase_scale(train: pd.DataFrame, season: int) -> pd.Series:
-    def scale(y: pd.Series) -> float:
-        values = y.to_numpy()
-        m = season if len(values) > season else 1
-        diffs = np.abs(values[m:] - values[:-m]) if len(values) > m else np.array([])
-        return float(diffs.mean()) if diffs.size else float("nan")
+    """Each series' in-sample seasonal-naive MAE (lag ``season``, or 1 when it is shorter).
 
-    return train.groupby(UID, sort=True)[Y].apply(scale)
+    Computed over the sorted arrays at once: ``train`` is sorted by series and period.
+    """
+    ids = train[UID].to_numpy()
+    y = train[Y].to_numpy(dtype="float64")
+    start, _ = series_bounds(train)
+    size = np.bincount(start)[start]  # rows of each row's series
+    lag = np.where(size > season, season, 1)
+    back = np.arange(len(y)) - lag
+    valid = back >= start
+    diff = np.where(valid, np.abs(y - y[np.maximum(back, 0)]), 0.0)
+    frame = pd.DataFrame({UID: ids, "diff": diff, "n": valid.astype("int64")})
+    sums = frame.groupby(UID, sort=True)[["diff", "n"]].sum()
+    return (sums["diff"] / sums["n"].where(sums["n"] > 0)).rename(Y)
 
 
 def forecast_window(
@@ -166,7 +175,8 @@ def cross_validate(
     if not frames:
         raise DataError("no backtest window has any training data before its cutoff")
     cv = pd.concat(frames, ignore_index=True)
-    cv = cv.merge(panel[[UID, DS, Y]], on=[UID, DS], how="left")
+    later = panel.loc[panel[DS] > cutoffs[0], [UID, DS, Y]]  # only what the windows forecast
+    cv = cv.merge(later, on=[UID, DS], how="left")
     cv[Y] = cv[Y].fillna(0.0)
     return cv, timings
 

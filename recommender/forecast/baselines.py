@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 import warnings
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -88,7 +89,7 @@ def _run(
         if seasonal
         else Naive(alias="seasonal_naive")
     )
-    models = [naive]
+    models: list[Any] = [naive]
     if full:
         models += [_ets_model(season, seasonal), Theta(season_length=s, alias="theta")]
     data = panel[[UID, DS, Y]]

@@ -169,10 +169,11 @@ def origin_features(panel: pd.DataFrame, spec: FeatureSpec) -> pd.DataFrame:
         with np.errstate(invalid="ignore", divide="ignore"):
             features["price_rel"] = price.data / _mean(price, spec.season)
             features["price_chg"] = price.data / Lag(max(1, quarter // 3)).transform(price)
-    df = panel.reset_index(drop=True)
-    df[SCALE] = scale
-    added = pd.DataFrame({k: v.astype("float32") for k, v in features.items()}, index=df.index)
-    return pd.concat([df, added], axis=1)
+    columns = {col: panel[col].to_numpy() for col in panel.columns}
+    columns[SCALE] = scale
+    for name in list(features):  # cast one at a time: a national panel has millions of rows
+        columns[name] = features.pop(name).astype("float32")
+    return pd.DataFrame(columns, copy=False)
 
 
 def feature_columns(frame: pd.DataFrame, categorical: Sequence[str]) -> list[str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
 
 from recommender.data.contract import DATE, DS, PRICE, PRODUCT, QUANTITY, REGION, UID, Y
@@ -24,6 +25,17 @@ def series_ids(keys: pd.DataFrame) -> pd.Series:
     Returns:
         The ids, aligned with ``keys``.
     """
+    if len(keys) == 0:
+        return pd.Series([], index=keys.index, dtype=object)
+    # Each distinct key is joined once and its rows share the string: a national panel repeats
+    # 60,000 keys over millions of rows.
+    codes = keys.groupby(list(keys.columns), sort=False, dropna=False).ngroup().to_numpy()
+    firsts = pd.Series(np.arange(len(keys))).groupby(codes).first().to_numpy()
+    ids = _joined(keys.iloc[firsts]).to_numpy()
+    return pd.Series(ids[codes], index=keys.index, dtype=object)
+
+
+def _joined(keys: pd.DataFrame) -> pd.Series:
     parts = [
         keys[c]
         .astype(str)

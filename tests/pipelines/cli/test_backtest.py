@@ -210,3 +210,22 @@ def test_keys_come_back_byte_for_byte(tmp_path):
     marks = json.loads(metrics.read_text(encoding="utf-8"))["series_marks"]
     marked = {(m["region"], m["product"]) for kind in marks.values() for m in kind}
     assert marked and marked <= given
+
+
+def test_a_partitioned_parquet_folder_backtests_like_the_file(tmp_path, tiny_sales_csv, capsys):
+    # given the same sales as a CSV file and as Parquet parts split by region
+    sales = pd.read_csv(tiny_sales_csv, dtype=str)
+    folder = tmp_path / "parts"
+    sales.to_parquet(folder, partition_cols=["region"])
+    # when both are backtested with seasonal naive as the only statistical member
+    code_file, out_file, _ = _run(tmp_path / "file", tiny_sales_csv, "--statistical", "naive")
+    code_dir, out_dir, metrics = _run(tmp_path / "dir", folder, "--statistical", "naive")
+    # then both succeed with the same forecasts, and ETS is neither fitted nor printed
+    assert code_file == code_dir == 0
+    key = ["region", "product", "cutoff", "date"]
+    a = pd.read_csv(out_file).sort_values(key).reset_index(drop=True)
+    b = pd.read_csv(out_dir).sort_values(key).reset_index(drop=True)
+    pd.testing.assert_frame_equal(a, b)
+    doc = json.loads(metrics.read_text())
+    assert doc["members"] == ["lgb", "seasonal_naive"] and "ets" not in doc["overall"]
+    assert "\nets " not in capsys.readouterr().out

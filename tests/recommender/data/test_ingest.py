@@ -134,6 +134,27 @@ def test_identical_rows_without_order_id_are_duplicates():
     assert result.reason_counts() == {"duplicate": 1}
 
 
+def test_duplicates_stay_exact_even_when_every_row_hash_clashes(monkeypatch):
+    # given a hash that gives every row the same value (the worst collision possible)
+    import recommender.data.ingest as ingest
+
+    def clash(frame, index=False):
+        return pd.Series(np.zeros(len(frame), dtype="uint64"))
+
+    monkeypatch.setattr(ingest.pd.util, "hash_pandas_object", clash)
+    rows = [
+        ["2024-03-05", "a", "p", "1"],
+        ["2024-03-05", "b", "p", "1"],
+        ["2024-03-05", "a", "p", "1.0"],
+        ["2024-03-06", "a", "p", "1"],
+    ]
+    # when validated
+    result = validate_sales(_sales(rows), today=TODAY)
+    # then only the true repeat is a duplicate, pointing at its first occurrence
+    assert result.quarantine["source_row"].tolist() == [3]
+    assert result.quarantine["detail"].tolist() == ["identical to data row 1"]
+
+
 @pytest.mark.parametrize(
     "key",
     ["Albany", "AGRA(UP)", " Spaced  Name ", "周至县（西）", "キャベツ cabbage", "Ｗｉｄｅ", "a|b"],

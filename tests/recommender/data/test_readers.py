@@ -147,3 +147,56 @@ def test_corrupt_parquet_is_a_data_error(tmp_path):
     path.write_bytes(b"not parquet at all")
     with pytest.raises(DataError, match="cannot be read as Parquet"):
         read_table(path)
+
+
+def test_a_partitioned_parquet_folder_is_read_as_one_table(tmp_path):
+    # given sales split by region into Hive-style folders, with a marker file beside them
+    frame = pd.DataFrame(
+        {
+            "date": pd.to_datetime(["2024-03-05", "2024-03-06", "2024-03-05"]),
+            "region": ["liuba", "liuba", "Foping 01"],
+            "product": ["apple", "apple", "kiwi"],
+            "quantity": [1.5, 2.0, 3.0],
+        }
+    )
+    frame.to_parquet(tmp_path / "sales", partition_cols=["region"])
+    (tmp_path / "sales" / "_SUCCESS").write_text("")
+    # when the folder is read
+    table = read_table(tmp_path / "sales")
+    # then every row is there as text, the partition key a column with values as written
+    assert len(table) == 3
+    rows = set(zip(table["region"], table["product"], table["quantity"], strict=True))
+    assert rows == {
+        ("liuba", "apple", "1.5"),
+        ("liuba", "apple", "2.0"),
+        ("Foping 01", "kiwi", "3.0"),
+    }
+    assert set(table["date"]) == {"2024-03-05", "2024-03-06"}
+
+
+def test_a_folder_without_parquet_or_with_a_bad_part_is_a_data_error(tmp_path):
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "empty" / "notes.txt").write_text("hello")
+    with pytest.raises(DataError, match="without Parquet files"):
+        read_table(tmp_path / "empty")
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    pd.DataFrame(
+        {"date": ["2024-03-05"], "region": ["a"], "product": ["p"], "quantity": [1]}
+    ).to_parquet(bad / "part-0.parquet")
+    (bad / "part-1.parquet").write_bytes(b"not parquet")
+    with pytest.raises(DataError, match="cannot be read as one Parquet dataset"):
+        read_table(bad)
+
+
+def test_parquet_with_a_nested_column_is_a_data_error(tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    path = tmp_path / "sales.parquet"
+    table = pa.table(
+        {"date": ["2024-03-05"], "region": ["a"], "product": ["p"], "quantity": [[1, 2]]}
+    )
+    pq.write_table(table, path)
+    with pytest.raises(DataError, match="column 'quantity' .* cannot be read as text"):
+        read_table(path)

@@ -152,3 +152,25 @@ def test_every_fold_reports_the_blends_regret_and_its_weights_sum_to_one(panel):
 def test_regret_is_the_served_wape_over_the_best_members():
     metrics = {m: {"wape": w} for m, w in [("forecast", 0.3), ("lgb", 0.25), ("ets", 0.5)]}
     assert regret(metrics) == pytest.approx(1.2)
+
+
+def test_a_naive_only_backtest_blends_lightgbm_and_seasonal_naive_and_scores_only_those(panel):
+    # given the statistical members limited to seasonal naive
+    config = BacktestConfig(
+        freq="W-SUN",
+        horizon=4,
+        folds=2,
+        warmup=1,
+        params=BoosterParams(num_boost_round=30),
+        statistical="naive",
+    )
+    # when backtested
+    cv, timings = cross_validate(panel.long, panel.statics, panel.categorical, config)
+    result = evaluate(cv, config)
+    # then ETS and Theta were not fitted, weighed or scored, and the blend is complete
+    assert cv["ets"].isna().all() and cv["theta"].isna().all()
+    assert "ets" not in timings and "theta" not in timings
+    assert set(result.final_weights) == {"lgb", "seasonal_naive"}
+    assert set(result.metrics["overall"]) == {"forecast", "lgb", "seasonal_naive"}
+    assert result.forecasts["forecast"].notna().all()
+    assert result.forecasts["forecast_lo"].notna().all()

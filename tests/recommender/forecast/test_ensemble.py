@@ -57,3 +57,21 @@ def test_without_history_or_sales_the_prior_shares_the_weight_equally():
 def test_blend_is_the_weighted_sum():
     frame = pd.DataFrame({"lgb": [10.0], "ets": [20.0], "theta": [40.0]})
     assert blend(frame, {"lgb": 0.5, "ets": 0.3, "theta": 0.2}).iloc[0] == pytest.approx(19.0)
+
+
+def test_members_not_fitted_take_no_weight_and_leave_the_prior():
+    # given history where ETS and Theta were not fitted (NaN)
+    from recommender.forecast.ensemble import fitted_members
+
+    rng = np.random.default_rng(3)
+    y = rng.poisson(20, 200).astype(float)
+    history = pd.DataFrame(
+        {"y": y, "lgb": y + 1, "ets": np.nan, "theta": np.nan, "seasonal_naive": y + 5}
+    )
+    members = fitted_members(history)
+    # when weights are chosen among the fitted members
+    weights = choose_weights(history, members, windows=0)
+    # then only LightGBM and seasonal naive count, and with no evidence LightGBM is the prior
+    assert members == ("lgb", "seasonal_naive")
+    assert weights == {"lgb": 1.0, "seasonal_naive": 0.0}
+    assert blend(history, weights).notna().all()

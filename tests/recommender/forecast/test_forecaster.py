@@ -44,3 +44,18 @@ def test_from_bundle_refuses_a_bundle_without_a_demand_forecaster(tmp_path):
     path = save_bundle(tmp_path / "other", boosters={"point": booster}, metadata={"kind": "x"})
     with pytest.raises(ValueError, match="demand forecaster"):
         DemandForecaster.from_bundle(load_bundle(path))
+
+
+def test_a_forecaster_without_ets_weights_fits_only_seasonal_naive(tiny_sales):
+    # given blend weights learned by a naive-only backtest
+    panel = build_panel(tiny_sales.assign(date=pd.to_datetime(tiny_sales.date)), "W-SUN")
+    bands = ConformalBands(80, {1: -0.2, 2: -0.3}, {1: 0.2, 2: 0.3})
+    weights = {"lgb": 0.7, "seasonal_naive": 0.3}
+    forecaster = DemandForecaster(
+        "W-SUN", 2, weights, bands, BoosterParams(num_boost_round=20), panel.categorical
+    )
+    # when it forecasts
+    out = forecaster.fit(panel.long, panel.series, panel.statics).predict()
+    # then ETS and Theta are empty and the blend uses the two fitted members
+    assert out["ets"].isna().all() and out["theta"].isna().all()
+    assert np.allclose(out["forecast"], 0.7 * out.lgb + 0.3 * out.seasonal_naive)

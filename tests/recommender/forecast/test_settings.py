@@ -27,6 +27,7 @@ def test_lightgbm_parameters_are_deterministic():
     params = BoosterParams().lgb_params()
     assert params["deterministic"] and params["force_row_wise"]
     assert "num_boost_round" not in params and params["num_threads"] == 1
+    assert BoosterParams(num_threads=3).lgb_params()["num_threads"] == 3
     assert "tweedie_variance_power" in BoosterParams(objective="tweedie").lgb_params()
 
 
@@ -44,3 +45,24 @@ def test_warm_up_windows_cover_a_year_as_the_history_allows(freq, horizon, folds
     config = BacktestConfig(freq=freq, horizon=horizon, folds=folds)
     assert config.warmup_windows(periods) == warmup
     assert BacktestConfig(warmup=3).warmup_windows(periods) == 3  # asked for: as asked
+
+
+def test_a_large_design_trains_on_every_usable_core(monkeypatch):
+    from recommender.forecast import settings
+
+    monkeypatch.setattr(settings, "usable_cores", lambda: 4)
+    assert BoosterParams().lgb_params(rows=settings.PARALLEL_ROWS - 1)["num_threads"] == 1
+    assert BoosterParams().lgb_params(rows=settings.PARALLEL_ROWS)["num_threads"] == 4
+
+
+def test_a_large_panel_gets_two_warm_up_windows_and_seasonal_naive_only():
+    from recommender.forecast.settings import LARGE_PANEL, MIN_WARMUP
+
+    config = BacktestConfig(freq="W-SUN", horizon=8, folds=1)
+    assert config.warmup_windows(156, LARGE_PANEL - 1) == 7
+    assert config.warmup_windows(156, LARGE_PANEL) == MIN_WARMUP
+    assert config.full_statistics(LARGE_PANEL - 1) and not config.full_statistics(LARGE_PANEL)
+    assert BacktestConfig(statistical="full").full_statistics(10 * LARGE_PANEL)
+    assert not BacktestConfig(statistical="naive").full_statistics(1)
+    with pytest.raises(ValueError, match="use one of auto, full, naive"):
+        BacktestConfig(statistical="ets")

@@ -43,3 +43,14 @@ def test_champion_needs_to_beat_every_baseline():
     assert beats_baselines(_metrics(0.2, 0.3, 0.25, 0.24))
     assert not beats_baselines(_metrics(0.2, 0.3, 0.19, 0.24))
     assert not beats_baselines(_metrics(0.2, 0.3, 0.25, 0.2))
+
+
+def test_panel_digest_follows_the_data_not_the_row_order(sales):
+    # given a panel, the same rows shuffled, and a copy with one value changed
+    long = build_panel(sales, "W-SUN").long
+    shuffled = long.sample(frac=1.0, random_state=1)
+    changed = long.copy()
+    changed.loc[changed.index[5], "y"] += 1.0
+    # then the order does not matter and the value does
+    assert panel_digest(shuffled) == panel_digest(long)
+    assert panel_digest(changed) != panel_digest(long)
