@@ -11,6 +11,7 @@ from benchmarks.accuracy import (
     accuracy_figures,
     backtest,
     config_dict,
+    naive_only,
     print_metrics,
     print_regret,
 )
@@ -81,6 +82,7 @@ def run_accuracy_demo(quick: bool, results: Path) -> dict[str, Any]:
     )
     run, seconds = backtest(panel, config)
     figures = accuracy_figures(run, seconds)
+    figures["naive_only"] = naive_only(panel, config)
     overall = figures["overall"]
     blend, naive, ets = (overall[m]["wape"] for m in (BLEND, "seasonal_naive", "ets"))
     coverage = overall[BLEND]["coverage"]

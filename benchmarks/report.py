@@ -104,6 +104,12 @@ def _accuracy(doc: dict[str, Any], title: str) -> list[str]:
         o = f["overall"][m]
         cells = f"| `{m}` | {o['wape']:.3f} | {o['mase']:.3f} | {o['coverage']:.3f} |"
         lines.append(cells + (f" {seen[m]['wape']:.3f} |" if seen else ""))
+    if "naive_only" in f:
+        o = f["naive_only"]["overall"]
+        lines.append(
+            f"| `forecast`, seasonal naive only (`--statistical naive`) | {o['wape']:.3f} | "
+            f"{o['mase']:.3f} | {o['coverage']:.3f} |" + (" |" if seen else "")
+        )
     folds = f["folds"]
     lines += [
         "",

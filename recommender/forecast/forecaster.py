@@ -17,7 +17,7 @@ from recommender.forecast.baselines import (
     statistical_forecasts,
 )
 from recommender.forecast.ensemble import BLEND, MEMBERS, METHOD, blend, combine_members
-from recommender.forecast.features import SCALE, STEP
+from recommender.forecast.features import SCALE, STEP, FeatureSpec, origin_features
 from recommender.forecast.global_model import LGB, GlobalDemandModel
 from recommender.forecast.intervals import ConformalBands
 from recommender.forecast.settings import BoosterParams
@@ -74,10 +74,13 @@ class DemandForecaster:
         Returns:
             self.
         """
-        self.model_ = GlobalDemandModel(self.freq, self.horizon, self.params, self.categorical).fit(
-            panel, statics
-        )
+        model = GlobalDemandModel(self.freq, self.horizon, self.params, self.categorical)
         self.history_ = panel.reset_index(drop=True)
+        # The origin features serve the fit and then the forecast (computed once).
+        self._featured = origin_features(
+            self.history_, FeatureSpec.for_freq(self.freq, self.horizon)
+        )
+        self.model_ = model.fit_featured(self._featured, statics)
         self.series_ = series
         self.statics_ = statics
         return self
@@ -89,7 +92,10 @@ class DemandForecaster:
             ``unique_id``, ``ds``, ``h``, ``forecast``, ``lo``, ``hi``, ``method`` and each
             member's forecast.
         """
-        out = self.model_.predict(self.history_, self.statics_)
+        featured = getattr(self, "_featured", None)
+        if featured is None:
+            featured = origin_features(self.history_, self.model_.spec_)
+        out = self.model_.predict_featured(featured, self.statics_)
         season = season_length(self.freq)
         full = ETS in self.weights  # the backtest fitted ETS and Theta, so the forecast does
         stats = statistical_forecasts(self.history_, self.horizon, self.freq, season, full=full)
