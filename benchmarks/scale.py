@@ -80,46 +80,26 @@ def _backtest(path: Path, folder: Path) -> dict[str, Any]:
 def _bars(figures: dict[str, Any], sizes: tuple[int, ...]) -> list[Bar]:
     small, large = figures[str(sizes[0])], figures[str(sizes[-1])]
     plain, ours = small["plain"], small["backtest"]
-    bars = [
-        Bar(
-            f"{sizes[0]:,} series: backtest time / plain recipe's (process wall)",
-            ours["wall_s"] / plain["wall_s"],
-            f"<= {TIME_RATIO}",
-            ours["wall_s"] / plain["wall_s"] <= TIME_RATIO,
-        ),
-        Bar(
-            f"{sizes[0]:,} series: backtest peak memory / plain recipe's",
-            ours["peak_mib"] / plain["peak_mib"],
-            f"<= {MEMORY_RATIO}",
-            ours["peak_mib"] / plain["peak_mib"] <= MEMORY_RATIO,
-        ),
-        Bar(
-            f"{sizes[0]:,} series: LightGBM per window / plain recipe's fit",
-            ours["lightgbm_per_window_s"] / plain["fit_s"],
-            f"<= {LGB_RATIO}",
-            ours["lightgbm_per_window_s"] / plain["fit_s"] <= LGB_RATIO,
-        ),
-        Bar(
-            f"{sizes[-1]:,} series: train demand wall seconds",
-            large["ours"]["wall_s"],
-            f"<= {NATIONAL_SECONDS:.0f}",
-            large["ours"]["wall_s"] <= NATIONAL_SECONDS,
-        ),
-        Bar(
-            f"{sizes[-1]:,} series: train demand peak MiB",
-            large["ours"]["peak_mib"],
-            f"<= {NATIONAL_MIB:.0f}",
-            large["ours"]["peak_mib"] <= NATIONAL_MIB,
-        ),
-    ]
+    checks = [
+        (f"{sizes[0]:,} series: backtest time / plain recipe's (process wall)",
+         ours["wall_s"] / plain["wall_s"], TIME_RATIO),
+        (f"{sizes[0]:,} series: backtest peak memory / plain recipe's",
+         ours["peak_mib"] / plain["peak_mib"], MEMORY_RATIO),
+        (f"{sizes[0]:,} series: LightGBM per window / plain recipe's fit",
+         ours["lightgbm_per_window_s"] / plain["fit_s"], LGB_RATIO),
+        (f"{sizes[-1]:,} series: train demand wall seconds", large["ours"]["wall_s"],
+         NATIONAL_SECONDS),
+        (f"{sizes[-1]:,} series: train demand peak MiB", large["ours"]["peak_mib"], NATIONAL_MIB),
+    ]  # fmt: skip
+    bars = [Bar(name, value, f"<= {limit:g}", value <= limit) for name, value, limit in checks]
     for a, b in zip(sizes, sizes[1:], strict=False):
         if b != 2 * a:
             continue
         fa, fb = figures[str(a)]["ours"], figures[str(b)]["ours"]
         for key, what in (("wall_s", "time"), ("peak_mib", "peak memory")):
             ratio = fb[key] / fa[key]
-            bars.append(Bar(f"{a:,} -> {b:,} series: {what} ratio", ratio, f"<= {DOUBLING}",
-                            ratio <= DOUBLING))  # fmt: skip
+            name = f"{a:,} -> {b:,} series: {what} ratio"
+            bars.append(Bar(name, ratio, f"<= {DOUBLING:g}", ratio <= DOUBLING))
     return bars
 
 

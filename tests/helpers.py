@@ -143,3 +143,21 @@ def write_renamed_coop(folder: Path) -> Path:
     profile["raw_volume_kg"] = {RENAMED.get(p, p): kg for p, kg in profile["raw_volume_kg"].items()}
     (folder / "coop_profile.json").write_text(json.dumps(profile, ensure_ascii=False))
     return folder
+
+
+def two_weekly_series(n: int = 80, seed: int = 0) -> pd.DataFrame:
+    """A small model-layer panel: series ``a`` (about 5 a week) and ``b`` (about 50), priced."""
+    rng = np.random.default_rng(seed)
+    ds = pd.date_range("2023-01-01", periods=n, freq="W-SUN")
+    frames = [
+        pd.DataFrame(
+            {
+                "unique_id": uid,
+                "ds": ds,
+                "y": rng.poisson(lam, n).astype(float),
+                "price": 10 + rng.normal(0, 1, n),
+            }
+        )
+        for uid, lam in (("a", 5), ("b", 50))
+    ]
+    return pd.concat(frames, ignore_index=True)

@@ -7,23 +7,9 @@ from recommender.forecast.features import (
     complete_panel,
     origin_features,
 )
+from tests.helpers import two_weekly_series
 
-
-def _panel(n: int = 80, seed: int = 0) -> pd.DataFrame:
-    rng = np.random.default_rng(seed)
-    ds = pd.date_range("2023-01-01", periods=n, freq="W-SUN")
-    frames = [
-        pd.DataFrame(
-            {
-                "unique_id": uid,
-                "ds": ds,
-                "y": rng.poisson(lam, n).astype(float),
-                "price": 10 + rng.normal(0, 1, n),
-            }
-        )
-        for uid, lam in (("a", 5), ("b", 50))
-    ]
-    return pd.concat(frames, ignore_index=True)
+_panel = two_weekly_series
 
 
 def test_complete_panel_fills_gaps_with_zero_and_carries_price_forward():
