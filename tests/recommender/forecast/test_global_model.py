@@ -58,3 +58,17 @@ def test_unknown_category_at_predict_time_does_not_crash(panel):
     statics.loc[statics.index[0], "region"] = "never_seen"
     out = model.predict(panel.long, statics)
     assert np.isfinite(out["lgb"]).all()
+
+
+def test_a_capped_model_trains_on_about_max_rows_pairs_and_still_forecasts(panel):
+    # given a cap well below the pairs the panel allows
+    full = _model().fit(panel.long, panel.statics)
+    capped = GlobalDemandModel(
+        "W-SUN", 4, BoosterParams(num_boost_round=20), ("region", "product"), max_rows=200
+    ).fit(panel.long, panel.statics)
+    # then it learns from about that many rows and forecasts every series
+    assert full.n_training_rows_ > 400
+    assert 140 <= capped.n_training_rows_ <= 260
+    out = capped.predict(panel.long, panel.statics)
+    assert out["unique_id"].nunique() == panel.long["unique_id"].nunique()
+    assert out["lgb"].notna().all()
