@@ -136,12 +136,12 @@ def test_identical_rows_without_order_id_are_duplicates():
 
 def test_duplicates_stay_exact_even_when_every_row_hash_clashes(monkeypatch):
     # given a hash that gives every row the same value (the worst collision possible)
-    import recommender.data.ingest as ingest
+    import recommender.data.duplicates as duplicates
 
     def clash(frame, index=False):
         return pd.Series(np.zeros(len(frame), dtype="uint64"))
 
-    monkeypatch.setattr(ingest.pd.util, "hash_pandas_object", clash)
+    monkeypatch.setattr(duplicates.pd.util, "hash_pandas_object", clash)
     rows = [
         ["2024-03-05", "a", "p", "1"],
         ["2024-03-05", "b", "p", "1"],
