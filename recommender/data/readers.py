@@ -135,18 +135,18 @@ def _read_parquet(path: Path, what: str) -> pd.DataFrame:
 def _as_text_frame(table: Any, what: str) -> pd.DataFrame:
     """An Arrow table as text columns (see :func:`_text_column`), one column at a time."""
     names = [str(name) for name in table.column_names]
-    columns = {}
+    columns = {}  # by position: a file may repeat a name, which the header check then reports
     for i, name in enumerate(names):
         try:
-            columns[name] = _text_column(table.column(i))
+            columns[i] = _text_column(table.column(i))
         except Exception as exc:  # nested or exotic Arrow types have no text form here
             raise DataError(
                 f"{what}: column {name!r} ({table.column(i).type}) cannot be read as text"
             ) from exc
     del table
-    if len(set(names)) < len(names):
-        return pd.DataFrame(list(zip(*columns.values(), strict=True)), columns=names)
-    return pd.DataFrame(columns)
+    frame = pd.DataFrame(columns)
+    frame.columns = names
+    return frame
 
 
 def _read_parquet_folder(path: Path, what: str) -> pd.DataFrame:

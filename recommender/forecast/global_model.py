@@ -27,9 +27,10 @@ from recommender.forecast.settings import DEFAULTS, BoosterParams
 LGB = "lgb"
 MIN_TRAINING_ROWS = 50
 MAX_TRAINING_ROWS = 250_000
-"""Most (origin, step) pairs the model trains on. A larger panel keeps a seeded random share of
-its pairs (see :func:`recommender.forecast.design.training_pairs`), so training time and memory
-stop growing with the panel while every series, step and season keeps its share."""
+"""Most (origin, step) pairs the model trains on. A larger panel keeps each pair with the same
+probability, decided by a hash of the pair (see :func:`recommender.forecast.design.training_pairs`),
+so training time and memory stop growing with the panel while every series, step and season
+keeps its share."""
 
 
 class TooLittleData(ValueError):

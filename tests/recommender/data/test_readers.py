@@ -200,3 +200,16 @@ def test_parquet_with_a_nested_column_is_a_data_error(tmp_path):
     pq.write_table(table, path)
     with pytest.raises(DataError, match="column 'quantity' .* cannot be read as text"):
         read_table(path)
+
+
+def test_parquet_repeating_a_column_name_is_a_data_error(tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    path = tmp_path / "sales.parquet"
+    arrays = [pa.array(["2024-03-05"]), pa.array(["a"]), pa.array(["p"]), pa.array([1.0])]
+    arrays.append(pa.array(["b"]))
+    table = pa.Table.from_arrays(arrays, names=["date", "region", "product", "quantity", "region"])
+    pq.write_table(table, path)
+    with pytest.raises(DataError):
+        read_table(path)
