@@ -285,6 +285,15 @@ def _scale(doc: dict[str, Any]) -> list[str]:
             f"LightGBM {bt['lightgbm_per_window_s']:.2f} s a window against the plain recipe's "
             f"fit of {small['plain']['fit_s']:.2f} s.",
         ]
+    for n in sizes:
+        if "dask" in figures[n]:
+            dask, ours = figures[n]["dask"], figures[n]["ours"]
+            lines += [
+                "",
+                f"{int(n):,} series on the Dask engine (`--engine dask`, its own local cluster "
+                f"of one worker per core): {dask['wall_s']:.1f} s and {dask['tree_peak_mib']:,.0f}"
+                f" MiB over all its processes, against {ours['wall_s']:.1f} s in one process.",
+            ]
     return [*lines, "", *_bars(doc)]
 
 

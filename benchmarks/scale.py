@@ -37,6 +37,40 @@ def _measured(cmd: list[str]) -> tuple[float, float, str]:
     return wall, usage.ru_maxrss / 1024, out
 
 
+def _tree_measured(cmd: list[str]) -> tuple[float, float]:
+    """Run a command that starts processes of its own (a Dask cluster); its wall seconds and the
+    peak of its whole process tree's resident memory (MiB, sampled every 0.2 s)."""
+    import psutil
+
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=REPO_ROOT, stdout=subprocess.DEVNULL)
+    root = psutil.Process(proc.pid)
+    peak = 0
+    while proc.poll() is None:
+        total = 0
+        try:
+            for p in [root, *root.children(recursive=True)]:
+                total += p.memory_info().rss
+        except psutil.Error:
+            pass  # a process ended while being measured
+        peak = max(peak, total)
+        time.sleep(0.2)
+    wall = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd)} failed")
+    return wall, peak / 2**20
+
+
+def _dask(path: Path, folder: Path) -> dict[str, Any]:
+    """``train demand`` on the Dask engine's own local cluster (one worker per core)."""
+    cmd = [
+        sys.executable, "-m", "pipelines.cli", "-q", "train", "demand", "--sales", str(path),
+        "--folds", "1", "--no-mlflow", "--engine", "dask", "--bundle", str(folder / "dask"),
+    ]  # fmt: skip
+    wall, mib = _tree_measured(cmd)
+    return {"wall_s": round(wall, 2), "tree_peak_mib": round(mib)}
+
+
 def _last_json(out: str) -> dict[str, Any]:
     return json.loads(out.strip().splitlines()[-1])
 
@@ -123,6 +157,8 @@ def run_scale(quick: bool, results: Path) -> dict[str, Any]:
             row: dict[str, Any] = {"plain": _plain(path), "ours": _ours(path, folder)}
             if n == sizes[0]:
                 row["backtest"] = _backtest(path, folder)
+            if n == sizes[1]:
+                row["dask"] = _dask(path, folder)
             figures[str(n)] = row
             print(
                 f"{n:>6,} series: plain {row['plain']['wall_s']:.1f} s / "
@@ -130,6 +166,11 @@ def run_scale(quick: bool, results: Path) -> dict[str, Any]:
                 f" / {row['ours']['peak_mib']:.0f} MiB",
                 flush=True,
             )
+    dask = figures[str(sizes[1])]["dask"]
+    print(
+        f"{sizes[1]:,} series on the Dask engine (local cluster): {dask['wall_s']:.1f} s, "
+        f"{dask['tree_peak_mib']:.0f} MiB over all its processes"
+    )
     stages = list(figures[str(sizes[-1])]["ours"]["seconds"])
     print_table(
         [[n, *(figures[str(n)]["ours"]["seconds"][s] for s in stages)] for n in sizes],

@@ -13,3 +13,7 @@ class DataError(XingnongError):
 
 class BundleError(XingnongError):
     """A model bundle is missing, changed since it was saved, or unreadable."""
+
+
+class EngineError(XingnongError):
+    """The distributed engine is not installed, cannot start, or cannot reach its scheduler."""

@@ -34,3 +34,20 @@ def tiny_sales_csv(tmp_path, tiny_sales):
     path = tmp_path / "sales.csv"
     tiny_sales.to_csv(path, index=False)
     return path
+
+
+@pytest.fixture(scope="session")
+def dask_cluster():
+    """A real two-worker Dask LocalCluster (one thread each), shared by the Dask tests."""
+    from distributed import LocalCluster
+
+    cluster = LocalCluster(
+        n_workers=2,
+        threads_per_worker=1,
+        processes=True,
+        host="127.0.0.1",
+        dashboard_address=None,
+        scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
+    )
+    yield cluster
+    cluster.close()

@@ -6,7 +6,15 @@ import argparse
 
 from pipelines.jobs.settings import SPLITTABLE, JobSettings
 from recommender.data.periods import validate_freq
-from recommender.forecast.settings import DEFAULTS, LARGE_PANEL, STATISTICAL, BacktestConfig
+from recommender.forecast.settings import (
+    DASK,
+    DEFAULTS,
+    ENGINES,
+    LARGE_PANEL,
+    LOCAL,
+    STATISTICAL,
+    BacktestConfig,
+)
 
 
 def positive_int(text: str) -> int:
@@ -39,7 +47,7 @@ def split_columns(text: str) -> tuple[str, ...]:
 
 
 def add_model_args(parser: argparse.ArgumentParser) -> None:
-    """Add ``--freq``, ``--horizon``, ``--folds``, ``--warmup``, ``--statistical`` and ``--by``.
+    """Add the model options: periods, horizon, folds, warm-up, members, engine and ``--by``.
 
     Defaults are the job settings'.
 
@@ -81,6 +89,19 @@ def add_model_args(parser: argparse.ArgumentParser) -> None:
         "default)",
     )
     parser.add_argument(
+        "--engine",
+        choices=ENGINES,
+        default=LOCAL,
+        help=f"where features, LightGBM and the statistical members run: {LOCAL} (this "
+        f"process; default) or {DASK} (a Dask cluster; needs the dask extra)",
+    )
+    parser.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help=f"address of a running Dask scheduler, e.g. tcp://10.0.0.5:8786 (with --engine "
+        f"{DASK}; without it a local cluster starts, one worker per core)",
+    )
+    parser.add_argument(
         "--by",
         type=split_columns,
         default=(),
@@ -97,4 +118,6 @@ def job_settings(args: argparse.Namespace) -> JobSettings:
         warmup=args.warmup,
         statistical=args.statistical,
     )
-    return JobSettings(backtest=config, by=tuple(args.by))
+    return JobSettings(
+        backtest=config, by=tuple(args.by), engine=args.engine, scheduler=args.scheduler
+    )

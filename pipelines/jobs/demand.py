@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from recommender.config import DEMAND_EXPERIMENT, REGISTERED_DEMAND_MODEL, setti
 from recommender.data.contract import DS
 from recommender.data.folder import Inputs
 from recommender.data.layout import BACKTEST_FILE, METRICS_FILE
+from recommender.errors import EngineError
 from recommender.forecast import (
     DemandRun,
     Panel,
@@ -25,7 +27,9 @@ from recommender.forecast import (
     metrics_document,
     run_demand,
 )
+from recommender.forecast.engine import Engine, LocalEngine
 from recommender.forecast.series import from_model_frame
+from recommender.forecast.settings import LOCAL
 from recommender.tracking import plots
 
 log = logging.getLogger(__name__)
@@ -59,6 +63,24 @@ class DemandOutcome:
 
 def _log_line(message: str) -> None:
     log.info("  %s", message)
+
+
+@contextmanager
+def _engine(job: JobSettings) -> Iterator[Engine]:
+    """The engine the job asked for, open for the length of the ``with`` block."""
+    if job.engine == LOCAL:
+        yield LocalEngine()
+        return
+    try:
+        from recommender.forecast.distributed import dask_engine
+    except ImportError:
+        raise EngineError(
+            "the Dask engine needs the dask extra: pip install 'xingnong[dask]'"
+        ) from None
+    with dask_engine(job.scheduler) as engine:
+        where = job.scheduler or "a local cluster"
+        log.info("engine: Dask, %d workers at %s", engine.workers, where)
+        yield engine
 
 
 def _panel(inputs: Inputs, job: JobSettings) -> tuple[Panel, int]:
@@ -96,7 +118,8 @@ def backtest_demand(
         The backtest forecasts in contract columns and the metrics document.
     """
     panel, _ = _panel(inputs, job)
-    run = run_demand(panel, job.backtest, fit_final=False, progress=report)
+    with _engine(job) as engine:
+        run = run_demand(panel, job.backtest, fit_final=False, progress=report, engine=engine)
     return backtest_table(run), metrics_document(run)
 
 
@@ -125,7 +148,8 @@ def train_demand(
     panel, windows = _panel(inputs, job)
     if plan is not None:
         plan(windows + 1)
-    run = run_demand(panel, job.backtest, fit_final=True, progress=report)
+    with _engine(job) as engine:
+        run = run_demand(panel, job.backtest, fit_final=True, progress=report, engine=engine)
     assert run.forecaster is not None
     doc = metrics_document(run)
     forecast = run.forecaster.predict()
@@ -136,6 +160,7 @@ def train_demand(
         "metrics": {"overall": doc["overall"], "beats_baselines": doc["beats_baselines"]},
         "backtest": asdict(job.backtest),
         "warmup": doc["warmup"],
+        "engine": doc["engine"],
         "members": doc["members"],
         "timings_seconds": doc["timings_seconds"],
         "rows": {
@@ -169,7 +194,10 @@ def _track(
         params = {k: v for k, v in config.items() if k != "params"}
         params.update({f"lgb_{k}": v for k, v in config["params"].items()})
         params.update(
-            n_series=doc["n_series"], n_periods=doc["n_periods"], source=Path(inputs.source).name
+            n_series=doc["n_series"],
+            n_periods=doc["n_periods"],
+            source=Path(inputs.source).name,
+            engine=doc["engine"],
         )
         tracking.log_params(params)
         tracking.set_tags(

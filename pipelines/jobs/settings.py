@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from recommender.data.contract import CHANNEL, FORM, PRODUCT, REGION
 from recommender.errors import DataError
-from recommender.forecast.settings import BacktestConfig
+from recommender.forecast.settings import ENGINES, LOCAL, BacktestConfig
 
 SPLITTABLE: tuple[str, ...] = (CHANNEL, FORM)
 """Columns that may split a (region, product) series into several."""
@@ -20,15 +20,25 @@ class JobSettings:
         backtest: Periods, horizon, scored folds, warm-up windows, interval level and LightGBM
             settings (defaults: weeks ending Sunday, 8 ahead, 4 folds).
         by: Columns that split a series besides region and product (of :data:`SPLITTABLE`).
+        engine: Where the per-series work runs: ``local`` (this process) or ``dask``.
+        scheduler: Address of a running Dask scheduler (``dask`` only; None starts a local
+            cluster).
 
     Raises:
-        DataError: ``by`` names a column that cannot split a series.
+        DataError: ``by`` names a column that cannot split a series, ``engine`` is unknown,
+            or a scheduler is given to the local engine.
     """
 
     backtest: BacktestConfig = field(default_factory=BacktestConfig)
     by: tuple[str, ...] = ()
+    engine: str = LOCAL
+    scheduler: str | None = None
 
     def __post_init__(self) -> None:
+        if self.engine not in ENGINES:
+            raise DataError(f"the engine is one of {', '.join(ENGINES)}, not {self.engine!r}")
+        if self.scheduler is not None and self.engine == LOCAL:
+            raise DataError("a scheduler address needs the Dask engine (--engine dask)")
         unknown = sorted(set(self.by) - set(SPLITTABLE))
         if unknown:
             raise DataError(

@@ -1,8 +1,9 @@
 from . import calendar, contract, layout, periods, vocabulary
+from .aggregate import SummedIngest, aggregate_panel
 from .artifacts import RunOutputs, outputs_stamp, read_outputs
 from .assumptions import Assumption, complete_crops, complete_options, complete_signals
 from .folder import Inputs, Knowledge, read_data_folder, read_inputs, read_knowledge
-from .ingest import IngestResult, aggregate_panel, load_sales, validate_sales
+from .ingest import IngestResult, load_sales, validate_sales
 from .pii import pii_key_from_env
 from .readers import read_table
 from .reference import (
@@ -28,6 +29,7 @@ __all__ = [
     "Inputs",
     "Knowledge",
     "RunOutputs",
+    "SummedIngest",
     "aggregate_panel",
     "calendar",
     "complete_crops",

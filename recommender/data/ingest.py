@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
@@ -24,7 +24,6 @@ from recommender.data.parsing import (
     parse_sale_dates,
     per_unique,
 )
-from recommender.data.periods import period_label
 from recommender.data.pii import check_key, customer_keys, pii_key_from_env
 from recommender.data.readers import canonical_headers, check_required, read_table
 from recommender.data.reference import (
@@ -104,6 +103,8 @@ def validate_sales(
     products: pd.DataFrame | None = None,
     today: date | None = None,
     pii_key: bytes | None = None,
+    first_row: int = 1,
+    duplicates: Mapping[int, str] | None = None,
 ) -> IngestResult:
     """Split sales rows into accepted and quarantined, normalised to the data contract.
 
@@ -131,12 +132,18 @@ def validate_sales(
     ``customer_key`` (see :func:`recommender.data.pii.customer_keys`); without it they are dropped.
     ``source_row`` is the 1-based data row number (the header is not counted).
 
+    A file validated in parts (see :mod:`recommender.data.distributed`) gives each part its
+    ``first_row``; its duplicates are decided over the whole file and passed back in.
+
     Args:
         raw: Sales as read (text columns; Chinese or English headers).
         regions: A regions table, to check and map region codes.
         products: A products table, to check and map product codes.
         today: Dates after this are ``future_date`` (default: today's date).
         pii_key: The pseudonymisation key (at least 16 bytes), or None to drop PII.
+        first_row: ``source_row`` of the first row (a part of a file starts later).
+        duplicates: The duplicates among this part's rows, as ``source_row`` -> words (for
+            example ``identical to data row 12``); None decides them here, among these rows.
 
     Returns:
         The accepted and quarantined rows with the accounting.
@@ -233,8 +240,12 @@ def validate_sales(
         sales[c.ORDER_ID] = text[c.ORDER_ID].where(text[c.ORDER_ID] != "", None).astype(object)
     if keys is not None:
         sales[c.CUSTOMER_KEY] = keys
-    sales[c.SOURCE_ROW] = np.arange(1, n + 1, dtype="int64")
-    flag_duplicates(sales, pd.Series(pending.copy(), index=sales.index), flag)
+    sales[c.SOURCE_ROW] = np.arange(first_row, first_row + n, dtype="int64")
+    if duplicates is None:
+        flag_duplicates(sales, pd.Series(pending.copy(), index=sales.index), flag)
+    elif duplicates:
+        words = sales[c.SOURCE_ROW].map(duplicates)
+        flag(words.notna(), Reason.DUPLICATE, words.fillna(""))
 
     ok = pending
     bad = np.flatnonzero(~ok)
@@ -289,39 +300,3 @@ def load_sales(
     products = None if products_path is None else load_products(products_path)
     raw = read_table(path, what=f"sales file {path}")
     return validate_sales(raw, regions=regions, products=products, today=today, pii_key=key)
-
-
-def aggregate_panel(
-    sales: pd.DataFrame, freq: str, by: Sequence[str] = (c.REGION, c.PRODUCT)
-) -> pd.DataFrame:
-    """Sum accepted sales into a (``by`` x period) panel.
-
-    Args:
-        sales: Accepted sales (``IngestResult.sales``).
-        freq: A pandas offset alias; periods are labelled by
-            :func:`recommender.data.periods.period_label` (``W-SUN``: the week's Sunday).
-        by: Grouping columns.
-
-    Returns:
-        Columns ``*by, date, quantity, price`` sorted by ``by`` and ``date``: ``date`` is the
-        period label, ``quantity`` the sum, ``price`` the quantity-weighted mean of the rows
-        with a price (their plain mean when all of them sold 0; NaN when none has a price).
-    """
-    keys = list(by)
-    frame = sales[keys].copy()
-    frame[c.DATE] = per_unique(
-        sales[c.DATE], lambda days: period_label(days.astype("datetime64[ns]"), freq)
-    ).to_numpy()
-    frame[c.QUANTITY] = sales[c.QUANTITY].astype("float64").to_numpy()
-    price = sales[c.PRICE].astype("float64").to_numpy()
-    has_price = ~np.isnan(price)
-    frame["_w"] = np.where(has_price, frame[c.QUANTITY], 0.0)
-    frame["_wp"] = np.where(has_price, frame[c.QUANTITY] * np.nan_to_num(price), 0.0)
-    frame["_p"] = price
-    grouped = frame.groupby(keys + [c.DATE], sort=True, dropna=False)
-    out = grouped.agg(
-        quantity=(c.QUANTITY, "sum"), _w=("_w", "sum"), _wp=("_wp", "sum"), _p=("_p", "mean")
-    ).reset_index()
-    weighted = out["_wp"] / out["_w"].where(out["_w"] > 0)
-    out[c.PRICE] = weighted.fillna(out["_p"]).astype("float64")
-    return out[[*keys, c.DATE, c.QUANTITY, c.PRICE]].reset_index(drop=True)

@@ -15,14 +15,9 @@ from pandas.tseries.frequencies import to_offset
 from recommender.data.contract import DS, UID, Y
 from recommender.data.periods import season_length
 from recommender.errors import DataError
-from recommender.forecast.baselines import (
-    ETS,
-    STAT_MODELS,
-    THETA,
-    history_class,
-    statistical_forecasts,
-)
+from recommender.forecast.baselines import ETS, STAT_MODELS, THETA, history_class
 from recommender.forecast.design import series_bounds
+from recommender.forecast.engine import Engine, LocalEngine
 from recommender.forecast.ensemble import (
     BLEND,
     MEMBERS,
@@ -31,7 +26,7 @@ from recommender.forecast.ensemble import (
     combine_members,
     fitted_members,
 )
-from recommender.forecast.features import SCALE, STEP, FeatureSpec, origin_features
+from recommender.forecast.features import SCALE, STEP, FeatureSpec
 from recommender.forecast.global_model import LGB, GlobalDemandModel, TooLittleData
 from recommender.forecast.intervals import ConformalBands
 from recommender.forecast.settings import BacktestConfig
@@ -87,8 +82,9 @@ def forecast_window(
     config: BacktestConfig,
     timings: dict[str, float] | None = None,
     *,
-    featured: pd.DataFrame | None = None,
+    featured: Any = None,
     full: bool | None = None,
+    engine: Engine | None = None,
 ) -> pd.DataFrame:
     """Every model's forecasts for the ``horizon`` periods after the end of ``train``.
 
@@ -102,29 +98,40 @@ def forecast_window(
             features look back only, and nothing after the cutoff is learned or used). Computed
             from ``train`` when not given.
         full: Fit ETS and Theta (default: as ``config`` decides for ``train``'s series).
+        engine: Where features, LightGBM and the statistical members run (default: here);
+            ``featured``, when given, is held by it.
 
     Returns:
         ``unique_id``, ``ds``, ``h``, ``scale``, ``method``, ``mase_scale`` and one column per
         model (``lgb``, ``seasonal_naive``, ``ets``, ``theta``, ``ets_theta``).
     """
     timings = {} if timings is None else timings
+    engine = engine or LocalEngine()
     season = season_length(config.freq)
     start = time.perf_counter()
     cutoff = pd.Timestamp(train[DS].max())
     if featured is None:
-        featured = origin_features(train, FeatureSpec.for_freq(config.freq, config.horizon))
+        featured = engine.features(train, FeatureSpec.for_freq(config.freq, config.horizon))
         timings["features"] = timings.get("features", 0.0) + time.perf_counter() - start
     start = time.perf_counter()
     model = GlobalDemandModel(config.freq, config.horizon, config.params, categorical)
     try:
-        model.fit_featured(featured, statics, until=cutoff)
-        out = model.predict_featured(featured, statics, at=cutoff)
+        model.fit_featured(featured, statics, until=cutoff, engine=engine)
+        out = model.predict_featured(featured, statics, at=cutoff, engine=engine)
     except TooLittleData:
         out = None
     timings["lightgbm"] = timings.get("lightgbm", 0.0) + time.perf_counter() - start
     if full is None:
         full = config.full_statistics(train[UID].nunique())
-    stats = statistical_forecasts(train, config.horizon, config.freq, season, timings, full=full)
+    stats = engine.statistical(
+        featured,
+        until=cutoff,
+        horizon=config.horizon,
+        freq=config.freq,
+        season=season,
+        full=full,
+        timings=timings,
+    )
     out = combine_members(out, stats, history_class(train, season, config.horizon))
     out[REFERENCE] = (out[ETS] + out[THETA]) / 2
     out[MASE_SCALE] = out[UID].map(_mase_scale(train, season))
@@ -137,6 +144,7 @@ def cross_validate(
     categorical: tuple[str, ...],
     config: BacktestConfig,
     progress: Callable[[str], None] | None = None,
+    engine: Engine | None = None,
 ) -> tuple[pd.DataFrame, dict[str, float]]:
     """Forecast every window (warm-up and scored) from the data before its cutoff only.
 
@@ -146,6 +154,7 @@ def cross_validate(
         categorical: Which attributes are categorical.
         config: Backtest settings.
         progress: Called with a line of text as each window finishes.
+        engine: Where features, LightGBM and the statistical members run (default: here).
 
     Returns:
         One row per (series, window, period) with ``cutoff``, ``y`` and every model's forecast,
@@ -157,7 +166,8 @@ def cross_validate(
     cutoffs = window_cutoffs(panel[DS].max(), n_windows, config.horizon, config.freq)
     timings: dict[str, float] = {}
     start = time.perf_counter()
-    featured = origin_features(panel, FeatureSpec.for_freq(config.freq, config.horizon))
+    engine = engine or LocalEngine()
+    featured = engine.features(panel, FeatureSpec.for_freq(config.freq, config.horizon))
     timings["features"] = time.perf_counter() - start
     frames = []
     for i, cutoff in enumerate(cutoffs, start=1):
@@ -165,7 +175,14 @@ def cross_validate(
         if train.empty:
             continue
         window = forecast_window(
-            train, statics, categorical, config, timings, featured=featured, full=full
+            train,
+            statics,
+            categorical,
+            config,
+            timings,
+            featured=featured,
+            full=full,
+            engine=engine,
         )
         window.insert(1, CUTOFF, cutoff)
         frames.append(window)

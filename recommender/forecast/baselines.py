@@ -82,6 +82,7 @@ def _run(
     seasonal: bool,
     timings: dict[str, float],
     full: bool,
+    workers: int | None,
 ) -> pd.DataFrame:
     s = season if seasonal else 1
     naive = (
@@ -93,6 +94,7 @@ def _run(
     if full:
         models += [_ets_model(season, seasonal), Theta(season_length=s, alias="theta")]
     data = panel[[UID, DS, Y]]
+    n_jobs = _workers(data[UID].nunique()) if workers is None else workers
     out: pd.DataFrame | None = None
     for model in models:
         start = time.perf_counter()
@@ -102,7 +104,7 @@ def _run(
             sf = StatsForecast(
                 models=[model],
                 freq=freq,
-                n_jobs=_workers(data[UID].nunique()) if model is not naive else 1,
+                n_jobs=n_jobs if model is not naive else 1,
                 fallback_model=HistoricAverage(),
             )
             part = sf.forecast(df=data, h=horizon)
@@ -133,6 +135,7 @@ def statistical_forecasts(
     timings: dict[str, float] | None = None,
     *,
     full: bool = True,
+    workers: int | None = None,
 ) -> pd.DataFrame:
     """Forecast every series with the statistical baselines.
 
@@ -148,6 +151,8 @@ def statistical_forecasts(
         season: Periods per year.
         timings: If given, seconds spent per model are added to it.
         full: Fit ETS and Theta too (see :meth:`BacktestConfig.full_statistics`).
+        workers: Processes for statsforecast (default: every usable core from
+            :data:`PARALLEL_SERIES` series, else one; a Dask worker passes one).
 
     Returns:
         ``unique_id``, ``ds`` and one column per model in :data:`STAT_MODELS` (non-negative,
@@ -160,11 +165,28 @@ def statistical_forecasts(
         ids = classes.index[classes == cls]
         if len(ids):
             parts.append(
-                _run(panel[panel[UID].isin(ids)], horizon, freq, season, seasonal, timings, full)
+                _run(
+                    panel[panel[UID].isin(ids)],
+                    horizon,
+                    freq,
+                    season,
+                    seasonal,
+                    timings,
+                    full,
+                    workers,
+                )
             )
     ids = classes.index[classes == FALLBACK]
     if len(ids):
         parts.append(_fallback(panel[panel[UID].isin(ids)], horizon, freq))
+    if not parts:
+        return pd.DataFrame(
+            {
+                UID: pd.Series(dtype="object"),
+                DS: pd.Series(dtype="datetime64[ns]"),
+                **{m: pd.Series(dtype="float64") for m in STAT_MODELS},
+            }
+        )
     out = pd.concat(parts, ignore_index=True)
     for model in STAT_MODELS:
         if model == SEASONAL_NAIVE or full:

@@ -61,33 +61,69 @@ def _limits(featured: pd.DataFrame, until: pd.Timestamp | None) -> np.ndarray:
     return start + (counts[end] - before) - 1
 
 
+def pair_count(featured: pd.DataFrame, horizon: int, *, until: pd.Timestamp | None = None) -> int:
+    """How many (origin, step) pairs have a known target (inside the series, by ``until``).
+
+    Args:
+        featured: Origin features of a completed panel (sorted by series and period).
+        horizon: Largest step ahead.
+        until: Last period whose value may be learned (default: the panel's end).
+
+    Returns:
+        The number of pairs before any thinning.
+    """
+    return _known(_limits(featured, until), horizon)
+
+
+def _known(limit: np.ndarray, horizon: int) -> int:
+    """Pairs whose target is known, given each row's last usable position."""
+    return int(np.clip(limit - np.arange(len(limit)), 0, horizon).sum())
+
+
+def pair_share(total: int, max_rows: int | None) -> float:
+    """The probability each pair is kept with, so about ``max_rows`` of ``total`` remain.
+
+    Args:
+        total: Pairs available (:func:`pair_count`, summed over every part of a panel).
+        max_rows: Most pairs to keep (None: all).
+
+    Returns:
+        1.0 when nothing needs thinning, else ``max_rows / total``.
+    """
+    return 1.0 if not max_rows or total <= max_rows else max_rows / total
+
+
 def training_pairs(
     featured: pd.DataFrame,
     horizon: int,
     *,
     until: pd.Timestamp | None = None,
     max_rows: int | None = None,
+    share: float | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Every (origin, step) pair whose target is known, thinned to ``max_rows`` when larger.
 
     A target is known when it lies inside its series and at or before ``until``. When there are
     more pairs than ``max_rows``, each is kept with the same probability by a hash of its series,
     period and step: every series, step and season keeps its share, the same panel gives the
-    same pairs, and a pair kept for one backtest cutoff is kept for every later one.
+    same pairs, and a pair kept for one backtest cutoff is kept for every later one. Because the
+    decision is per pair, a panel split by series into parts, each thinned with the whole
+    panel's ``share``, keeps exactly the pairs the whole panel would.
 
     Args:
         featured: Origin features of a completed panel (sorted by series and period).
         horizon: Largest step ahead.
         until: Last period whose value may be learned (default: the panel's end).
-        max_rows: Most pairs to keep (None: all).
+        max_rows: Most pairs to keep (None: all); ignored when ``share`` is given.
+        share: Probability of keeping each pair (see :func:`pair_share`).
 
     Returns:
         Origin positions and steps (1..horizon), in step-major order.
     """
     limit = _limits(featured, until)
     positions = np.arange(len(featured), dtype=np.int64)
-    total = int(np.clip(limit - positions, 0, horizon).sum())
-    share = 1.0 if not max_rows or total <= max_rows else max_rows / total
+    if share is None:
+        share = pair_share(_known(limit, horizon), max_rows)
     keys = (
         pd.util.hash_pandas_object(featured[[UID, DS]], index=False).to_numpy()
         if share < 1.0
@@ -210,4 +246,69 @@ def horizon_rows(
     return out
 
 
-__all__ = ["forecast_pairs", "horizon_rows", "series_bounds", "training_pairs"]
+def with_statics(rows: pd.DataFrame, statics: pd.DataFrame | None) -> pd.DataFrame:
+    """Join the per-series attributes (indexed by ``unique_id``) onto design rows."""
+    if statics is not None and len(statics.columns):
+        rows = rows.join(statics, on=UID)
+    return rows
+
+
+def training_rows(
+    featured: pd.DataFrame,
+    statics: pd.DataFrame | None,
+    spec: FeatureSpec,
+    *,
+    until: pd.Timestamp | None,
+    share: float,
+) -> pd.DataFrame:
+    """The model's training rows: kept pairs with their features, target, weight and statics.
+
+    Args:
+        featured: Origin features of a completed panel (or of whole series of it).
+        statics: Per-series attributes indexed by ``unique_id``.
+        spec: The feature spec (its horizon is the largest step).
+        until: Last period whose value may be learned.
+        share: Probability of keeping each pair (see :func:`pair_share`).
+
+    Returns:
+        Rows as :func:`horizon_rows` makes them, with the statics joined.
+    """
+    positions, steps = training_pairs(featured, spec.horizon, until=until, share=share)
+    rows = horizon_rows(featured, spec, positions, steps, with_target=True)
+    return with_statics(rows, statics)
+
+
+def prediction_rows(
+    featured: pd.DataFrame,
+    statics: pd.DataFrame | None,
+    spec: FeatureSpec,
+    *,
+    at: pd.Timestamp | None,
+) -> pd.DataFrame:
+    """Rows to forecast from: each series' origin at ``at`` with every step, and its statics.
+
+    Args:
+        featured: Origin features of a completed panel (or of whole series of it).
+        statics: Per-series attributes indexed by ``unique_id``.
+        spec: The feature spec.
+        at: The forecast origin (default: each series' last period).
+
+    Returns:
+        Rows as :func:`horizon_rows` makes them (no target), with the statics joined.
+    """
+    positions, steps = forecast_pairs(featured, spec.horizon, at=at)
+    rows = horizon_rows(featured, spec, positions, steps, with_target=False)
+    return with_statics(rows, statics)
+
+
+__all__ = [
+    "forecast_pairs",
+    "horizon_rows",
+    "pair_count",
+    "pair_share",
+    "prediction_rows",
+    "series_bounds",
+    "training_pairs",
+    "training_rows",
+    "with_statics",
+]

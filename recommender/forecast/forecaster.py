@@ -10,14 +10,10 @@ import pandas as pd
 from recommender.bundle import Bundle, save_bundle
 from recommender.data.contract import DS, UID
 from recommender.data.periods import season_length
-from recommender.forecast.baselines import (
-    ETS,
-    STAT_MODELS,
-    history_class,
-    statistical_forecasts,
-)
+from recommender.forecast.baselines import ETS, STAT_MODELS, history_class
+from recommender.forecast.engine import Engine, LocalEngine
 from recommender.forecast.ensemble import BLEND, MEMBERS, METHOD, blend, combine_members
-from recommender.forecast.features import SCALE, STEP, FeatureSpec, origin_features
+from recommender.forecast.features import SCALE, STEP, FeatureSpec
 from recommender.forecast.global_model import LGB, GlobalDemandModel
 from recommender.forecast.intervals import ConformalBands
 from recommender.forecast.settings import BoosterParams
@@ -63,27 +59,43 @@ class DemandForecaster:
         panel: pd.DataFrame,
         series: pd.DataFrame,
         statics: pd.DataFrame | None = None,
+        engine: Engine | None = None,
     ) -> DemandForecaster:
-        """Train the global model on the whole completed panel.
+        """Train the global model on the whole completed panel and forecast every member.
 
         Args:
             panel: Completed long panel.
             series: Series table (contract columns by ``unique_id``).
             statics: Per-series attributes by ``unique_id``.
+            engine: Where features, LightGBM and the statistical members run (default: here).
 
         Returns:
             self.
         """
+        engine = engine or LocalEngine()
         model = GlobalDemandModel(self.freq, self.horizon, self.params, self.categorical)
         self.history_ = panel.reset_index(drop=True)
         # The origin features serve the fit and then the forecast (computed once).
-        self._featured = origin_features(
-            self.history_, FeatureSpec.for_freq(self.freq, self.horizon)
-        )
-        self.model_ = model.fit_featured(self._featured, statics)
+        featured = engine.features(self.history_, FeatureSpec.for_freq(self.freq, self.horizon))
+        self.model_ = model.fit_featured(featured, statics, engine=engine)
         self.series_ = series
         self.statics_ = statics
+        self._members = self._member_forecasts(featured, engine)
         return self
+
+    def _member_forecasts(self, featured: Any, engine: Engine) -> pd.DataFrame:
+        """Every member's forecast after the history (ETS and Theta when the blend weighs them)."""
+        out = self.model_.predict_featured(featured, self.statics_, engine=engine)
+        season = season_length(self.freq)
+        stats = engine.statistical(
+            featured,
+            until=None,
+            horizon=self.horizon,
+            freq=self.freq,
+            season=season,
+            full=ETS in self.weights,
+        )
+        return combine_members(out, stats, history_class(self.history_, season, self.horizon))
 
     def predict(self) -> pd.DataFrame:
         """Forecast ``horizon`` periods after the history, with every member and the blend.
@@ -92,14 +104,12 @@ class DemandForecaster:
             ``unique_id``, ``ds``, ``h``, ``forecast``, ``lo``, ``hi``, ``method`` and each
             member's forecast.
         """
-        featured = getattr(self, "_featured", None)
-        if featured is None:
-            featured = origin_features(self.history_, self.model_.spec_)
-        out = self.model_.predict_featured(featured, self.statics_)
-        season = season_length(self.freq)
-        full = ETS in self.weights  # the backtest fitted ETS and Theta, so the forecast does
-        stats = statistical_forecasts(self.history_, self.horizon, self.freq, season, full=full)
-        out = combine_members(out, stats, history_class(self.history_, season, self.horizon))
+        members = getattr(self, "_members", None)
+        if members is None:  # rebuilt from a bundle: forecast here
+            engine = LocalEngine()
+            featured = engine.features(self.history_, self.model_.spec_)
+            members = self._members = self._member_forecasts(featured, engine)
+        out = members.copy()
         out[BLEND] = blend(out, self.weights)
         out["lo"], out["hi"] = self.bands.apply(out, BLEND)
         cols = [UID, DS, STEP, BLEND, "lo", "hi", METHOD, SCALE, LGB, *STAT_MODELS]

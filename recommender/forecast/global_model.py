@@ -6,35 +6,25 @@ from dataclasses import asdict
 from typing import Any
 
 import lightgbm as lgb
-import numpy as np
 import pandas as pd
 
 from recommender.data.contract import DS, UID
-from recommender.forecast.design import forecast_pairs, horizon_rows, training_pairs
-from recommender.forecast.features import (
-    ORIGIN,
-    SCALE,
-    STEP,
-    TARGET,
-    WEIGHT,
-    FeatureSpec,
-    encode_categories,
-    feature_columns,
-    origin_features,
+from recommender.forecast.engine import (
+    LGB,
+    MIN_TRAINING_ROWS,
+    Engine,
+    LocalEngine,
+    TooLittleData,
+    TrainedBooster,
 )
+from recommender.forecast.features import FeatureSpec, origin_features
 from recommender.forecast.settings import DEFAULTS, BoosterParams
 
-LGB = "lgb"
-MIN_TRAINING_ROWS = 50
 MAX_TRAINING_ROWS = 250_000
 """Most (origin, step) pairs the model trains on. A larger panel keeps each pair with the same
 probability, decided by a hash of the pair (see :func:`recommender.forecast.design.training_pairs`),
 so training time and memory stop growing with the panel while every series, step and season
 keeps its share."""
-
-
-class TooLittleData(ValueError):
-    """The panel holds too few (origin, step) pairs to train the global model."""
 
 
 class GlobalDemandModel:
@@ -65,11 +55,6 @@ class GlobalDemandModel:
         self.categorical = categorical
         self.max_rows = max_rows
 
-    def _with_statics(self, rows: pd.DataFrame, statics: pd.DataFrame | None) -> pd.DataFrame:
-        if statics is not None and len(statics.columns):
-            rows = rows.join(statics, on=UID)
-        return rows
-
     def fit(self, panel: pd.DataFrame, statics: pd.DataFrame | None = None) -> GlobalDemandModel:
         """Train on the (origin, step) pairs the completed panel allows (thinned past ``max_rows``).
 
@@ -88,9 +73,10 @@ class GlobalDemandModel:
 
     def fit_featured(
         self,
-        featured: pd.DataFrame,
+        featured: Any,
         statics: pd.DataFrame | None = None,
         until: pd.Timestamp | None = None,
+        engine: Engine | None = None,
     ) -> GlobalDemandModel:
         """Train on origin features of a possibly longer panel, learning nothing after ``until``.
 
@@ -98,9 +84,11 @@ class GlobalDemandModel:
         serve every backtest cutoff; only the targets must end at the cutoff.
 
         Args:
-            featured: :func:`recommender.forecast.features.origin_features` of a completed panel.
+            featured: :func:`recommender.forecast.features.origin_features` of a completed panel
+                (as ``engine.features`` holds them).
             statics: Per-series attributes indexed by ``unique_id``.
             until: Last period whose sales may be learned (default: the panel's end).
+            engine: Where the work runs (default: this process).
 
         Returns:
             self.
@@ -109,29 +97,20 @@ class GlobalDemandModel:
             TooLittleData: When the panel is too short to learn from.
         """
         self.spec_ = FeatureSpec.for_freq(self.freq, self.horizon)
-        positions, steps = training_pairs(
-            featured, self.horizon, until=until, max_rows=self.max_rows
-        )
-        rows = horizon_rows(featured, self.spec_, positions, steps, with_target=True)
-        rows = self._with_statics(rows, statics)
-        if len(rows) < MIN_TRAINING_ROWS:
-            raise TooLittleData(
-                f"{len(rows)} training rows; the global model needs {MIN_TRAINING_ROWS}"
-            )
         cats = [c for c in self.categorical if statics is not None and c in statics.columns]
-        self.categories_ = {c: sorted(rows[c].dropna().astype(str).unique().tolist()) for c in cats}
-        rows = encode_categories(rows, self.categories_)
-        self.feature_names_ = feature_columns(rows, cats)
-        params = self.params or BoosterParams()
-        data = lgb.Dataset(
-            rows[self.feature_names_],
-            label=rows[TARGET].clip(lower=0).to_numpy(),
-            weight=rows[WEIGHT].to_numpy(),
-            categorical_feature=cats or "auto",
-            free_raw_data=True,
+        trained = (engine or LocalEngine()).fit(
+            featured,
+            statics,
+            self.spec_,
+            until=until,
+            max_rows=self.max_rows,
+            categorical=cats,
+            params=self.params or BoosterParams(),
         )
-        self.booster_ = lgb.train(params.lgb_params(len(rows)), data, params.num_boost_round)
-        self.n_training_rows_ = len(rows)
+        self.booster_ = trained.booster
+        self.categories_ = trained.categories
+        self.feature_names_ = trained.feature_names
+        self.n_training_rows_ = trained.n_rows
         return self
 
     def predict(self, panel: pd.DataFrame, statics: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -148,9 +127,10 @@ class GlobalDemandModel:
 
     def predict_featured(
         self,
-        featured: pd.DataFrame,
+        featured: Any,
         statics: pd.DataFrame | None = None,
         at: pd.Timestamp | None = None,
+        engine: Engine | None = None,
     ) -> pd.DataFrame:
         """Forecast ``horizon`` periods after ``at`` from origin features of a longer panel.
 
@@ -159,17 +139,15 @@ class GlobalDemandModel:
             statics: Per-series attributes indexed by ``unique_id``.
             at: The forecast origin (default: each series' last period); series that start
                 after it are left out.
+            engine: Where the work runs (default: this process).
 
         Returns:
             ``unique_id``, ``origin``, ``ds``, ``h``, ``scale`` and the forecast column ``lgb``.
         """
-        positions, steps = forecast_pairs(featured, self.horizon, at=at)
-        rows = horizon_rows(featured, self.spec_, positions, steps, with_target=False)
-        rows = encode_categories(self._with_statics(rows, statics), self.categories_)
-        pred = self.booster_.predict(rows[self.feature_names_], num_threads=1)
-        out = rows[[UID, ORIGIN, DS, STEP, SCALE]].copy()
-        out[STEP] = out[STEP].astype(int)
-        out[LGB] = np.clip(pred, 0.0, None) * out[SCALE].to_numpy()
+        trained = TrainedBooster(
+            self.booster_, self.categories_, self.feature_names_, self.n_training_rows_
+        )
+        out = (engine or LocalEngine()).predict(featured, statics, self.spec_, trained, at=at)
         return out.sort_values([UID, DS], kind="stable").reset_index(drop=True)
 
     def feature_importance(self) -> pd.DataFrame:
@@ -185,8 +163,10 @@ class GlobalDemandModel:
             "horizon": self.horizon,
             "params": asdict(self.params or BoosterParams()),
             "categorical": list(self.categorical),
+            "max_rows": self.max_rows,
             "categories": self.categories_,
             "feature_names": self.feature_names_,
+            "training_rows": self.n_training_rows_,
         }
 
     @classmethod
@@ -205,8 +185,10 @@ class GlobalDemandModel:
             horizon=int(state["horizon"]),
             params=BoosterParams(**state["params"]),
             categorical=tuple(state["categorical"]),
+            max_rows=int(state.get("max_rows", MAX_TRAINING_ROWS)),
         )
         model.spec_ = FeatureSpec.for_freq(model.freq, model.horizon)
+        model.n_training_rows_ = int(state.get("training_rows", 0))
         model.categories_ = {k: list(v) for k, v in state["categories"].items()}
         model.feature_names_ = list(state["feature_names"])
         if list(booster.feature_name()) != model.feature_names_:
@@ -215,4 +197,4 @@ class GlobalDemandModel:
         return model
 
 
-__all__ = ["LGB", "BoosterParams", "GlobalDemandModel", "TooLittleData"]
+__all__ = ["LGB", "MIN_TRAINING_ROWS", "BoosterParams", "GlobalDemandModel", "TooLittleData"]

@@ -25,6 +25,12 @@ STATISTICAL = ("auto", "full", "naive")
 naive only) or ``auto`` (full below :data:`LARGE_PANEL` series, else naive)."""
 
 
+LOCAL, DASK = "local", "dask"
+ENGINES: tuple[str, ...] = (LOCAL, DASK)
+"""Engines ``--engine`` accepts: this process, or a Dask cluster (see
+:mod:`recommender.forecast.engine`)."""
+
+
 def usable_cores() -> int:
     """Cores this process may run on (its CPU affinity where the system tells it)."""
     if hasattr(os, "sched_getaffinity"):

@@ -10,8 +10,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from recommender.data.aggregate import aggregate_panel
 from recommender.data.contract import DATE, DS, PRICE, PRODUCT, REGION, UID, Y
-from recommender.data.ingest import aggregate_panel
 from recommender.data.reference import region_hierarchy
 from recommender.errors import DataError
 from recommender.forecast.backtest import (
@@ -22,11 +22,12 @@ from recommender.forecast.backtest import (
     evaluate,
 )
 from recommender.forecast.baselines import ETS, FALLBACK, SEASONAL_NAIVE, SHORT
+from recommender.forecast.engine import Engine
 from recommender.forecast.ensemble import BLEND, METHOD
 from recommender.forecast.features import complete_panel
 from recommender.forecast.forecaster import DemandForecaster
 from recommender.forecast.series import from_model_frame, static_attributes, to_model_frame
-from recommender.forecast.settings import BacktestConfig
+from recommender.forecast.settings import LOCAL, BacktestConfig
 
 METRICS_SCHEMA_VERSION = 1
 
@@ -114,6 +115,7 @@ class DemandRun:
         result: Backtest result.
         timings: Seconds per step (features + LightGBM, each statistical model).
         forecaster: The final fitted forecaster (None for a backtest only).
+        engine: The engine that ran it (``local`` or ``dask``).
     """
 
     panel: Panel
@@ -121,6 +123,7 @@ class DemandRun:
     result: BacktestResult
     timings: dict[str, float]
     forecaster: DemandForecaster | None = None
+    engine: str = LOCAL
 
 
 def run_demand(
@@ -129,6 +132,7 @@ def run_demand(
     *,
     fit_final: bool,
     progress: Callable[[str], None] | None = None,
+    engine: Engine | None = None,
 ) -> DemandRun:
     """Backtest on rolling origins and, when asked, fit the forecaster on all data.
 
@@ -137,6 +141,8 @@ def run_demand(
         config: Backtest settings.
         fit_final: Also train the served forecaster on every period.
         progress: Called with a line of text after each step.
+        engine: Where features, LightGBM and the statistical members run (default: this
+            process; see :mod:`recommender.forecast.distributed` for Dask).
 
     Returns:
         The run.
@@ -152,7 +158,7 @@ def run_demand(
             f"{config.horizon} periods (at least {needed} needed): lower --folds or --horizon"
         )
     cv, timings = cross_validate(
-        panel.long, panel.statics, panel.categorical, config, progress=progress
+        panel.long, panel.statics, panel.categorical, config, progress=progress, engine=engine
     )
     result = evaluate(cv, config)
     forecaster = None
@@ -164,10 +170,11 @@ def run_demand(
             result.final_bands,
             config.params,
             panel.categorical,
-        ).fit(panel.long, panel.series, panel.statics)
+        ).fit(panel.long, panel.series, panel.statics, engine=engine)
         if progress is not None:
             progress("final model trained on all periods")
-    return DemandRun(panel, config, result, timings, forecaster)
+    name = engine.name if engine is not None else LOCAL
+    return DemandRun(panel, config, result, timings, forecaster, name)
 
 
 def backtest_table(run: DemandRun) -> pd.DataFrame:
@@ -233,6 +240,7 @@ def metrics_document(run: DemandRun) -> dict[str, Any]:
         "schema_version": METRICS_SCHEMA_VERSION,
         "config": config,
         "data_digest": run.panel.digest,
+        "engine": run.engine,
         "n_series": int(run.panel.long[UID].nunique()),
         "n_periods": int(run.panel.long[DS].nunique()),
         "warmup": run.result.warmup,

@@ -229,3 +229,20 @@ def test_a_partitioned_parquet_folder_backtests_like_the_file(tmp_path, tiny_sal
     doc = json.loads(metrics.read_text())
     assert doc["members"] == ["lgb", "seasonal_naive"] and "ets" not in doc["overall"]
     assert "\nets " not in capsys.readouterr().out
+
+
+def test_the_dask_engine_starts_its_own_cluster_and_keeps_stdout_clean(
+    tmp_path, tiny_sales_csv, capfd
+):
+    # given no scheduler address: the command starts (and stops) a local Dask cluster
+    out = tmp_path / "bt.csv"
+    args = ["backtest", "--sales", str(tiny_sales_csv), "--horizon", "4", "--folds", "1"]
+    code = main([*args, "--warmup", "2", "--engine", "dask", "--output", str(out)])
+    # then the backtest is written, and standard output holds only the results (the workers'
+    # and LightGBM's notices never reach it)
+    assert code == 0
+    table = pd.read_csv(out)
+    assert table["forecast"].notna().all() and len(table) > 0
+    stdout = capfd.readouterr().out
+    assert "LightGBM" not in stdout and "Finding random open ports" not in stdout
+    assert stdout.splitlines()[0].startswith("forecast")

@@ -184,3 +184,41 @@ def test_keys_as_given_reach_mlflow_and_the_served_model(tmp_path):
     model = mlflow.pyfunc.load_model("models:/xingnong-demand/1")
     out = model.predict(pd.DataFrame({"region": ["AGRA(UP)"], "product": ["Kiwi|Gold"]}))
     assert len(out) == 4 and set(out["product"]) == {"Kiwi|Gold"}
+
+
+def test_train_on_a_dask_scheduler_logs_and_registers_like_the_local_engine(
+    tmp_path, tiny_sales_csv, dask_cluster
+):
+    # given a running Dask scheduler (a real two-worker LocalCluster)
+    bundle = tmp_path / "models" / "demand"
+    args = ["train", "demand", "--sales", str(tiny_sales_csv), "--bundle", str(bundle), *SMALL]
+    # when the model is trained on it
+    code = main([*args, "--engine", "dask", "--scheduler", dask_cluster.scheduler_address])
+    # then the same verified bundle is saved, and it says which engine trained it
+    assert code == 0
+    loaded = load_bundle(bundle)
+    assert loaded.metadata["engine"] == "dask"
+    again = DemandForecaster.from_bundle(loaded).predict()
+    pd.testing.assert_frame_equal(
+        again.reset_index(drop=True), loaded.tables["forecast"], check_dtype=False
+    )
+    # and MLflow has the run, with the engine among its parameters, and the registered model
+    runs = runs_table("xingnong-demand")
+    assert len(runs) == 1 and runs.iloc[0]["params.engine"] == "dask"
+    model = mlflow.pyfunc.load_model("models:/xingnong-demand/1")
+    out = model.predict(pd.DataFrame({"region": ["county0"], "product": ["prod0"]}))
+    assert len(out) == 4 and (out["forecast"] >= 0).all()
+
+
+def test_engine_options_are_checked(tmp_path, tiny_sales_csv, capsys, monkeypatch):
+    args = ["train", "demand", "--sales", str(tiny_sales_csv), "--no-mlflow", *SMALL]
+    # a scheduler without the Dask engine is a one-line error
+    assert main([*args, "--scheduler", "tcp://127.0.0.1:8786"]) == 1
+    assert "needs the Dask engine" in capsys.readouterr().err
+    # an unknown engine is a usage error
+    assert main([*args, "--engine", "spark"]) == 2
+    # without the dask extra installed, the Dask engine says what to install
+    monkeypatch.setitem(__import__("sys").modules, "recommender.forecast.distributed", None)
+    assert main([*args, "--engine", "dask"]) == 1
+    err = capsys.readouterr().err
+    assert "xingnong[dask]" in err and "Traceback" not in err

@@ -8,12 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from recommender.data.ingest import (
-    IngestResult,
-    aggregate_panel,
-    load_sales,
-    validate_sales,
-)
+from recommender.data.aggregate import aggregate_panel
+from recommender.data.ingest import IngestResult, load_sales, validate_sales
 from recommender.errors import DataError
 
 TODAY = date(2024, 12, 31)
@@ -332,48 +328,6 @@ def test_load_sales_with_reference_files(tmp_path):
 
 
 # ---------------------------------------------------------------- the panel
-
-
-def _accepted(rows):
-    frame = pd.DataFrame(rows, columns=["date", "region", "product", "quantity", "price"])
-    frame["date"] = pd.to_datetime(frame["date"])
-    return frame.astype({"quantity": "float64", "price": "float64"})
-
-
-def test_aggregate_panel_sums_weekly_with_weighted_price():
-    # given sales in two weeks (weeks end on Sunday 2024-03-10 and 2024-03-17)
-    sales = _accepted(
-        [
-            ["2024-03-05", "b", "apple", 1.0, 10.0],
-            ["2024-03-05", "a", "apple", 1.0, 10.0],
-            ["2024-03-06", "a", "apple", 3.0, 6.0],
-            ["2024-03-07", "a", "apple", 5.0, np.nan],
-            ["2024-03-12", "a", "apple", 2.0, np.nan],
-        ]
-    )
-    # when aggregated weekly
-    panel = aggregate_panel(sales, "W-SUN")
-    # then quantities sum, price is weighted by quantity over priced rows, rows are sorted
-    assert list(panel.columns) == ["region", "product", "date", "quantity", "price"]
-    assert panel["region"].tolist() == ["a", "a", "b"]
-    assert panel["date"].tolist() == [
-        pd.Timestamp("2024-03-10"),
-        pd.Timestamp("2024-03-17"),
-        pd.Timestamp("2024-03-10"),
-    ]
-    assert panel["quantity"].tolist() == [9.0, 2.0, 1.0]
-    assert panel.loc[0, "price"] == pytest.approx((1 * 10 + 3 * 6) / 4)
-    assert np.isnan(panel.loc[1, "price"])
-
-
-def test_aggregate_panel_monthly_by_product_and_zero_sales_price():
-    sales = _accepted(
-        [["2024-03-05", "a", "kiwi", 0.0, 8.0], ["2024-03-25", "b", "kiwi", 0.0, 10.0]]
-    )
-    panel = aggregate_panel(sales, "MS", by=("product",))
-    assert panel["date"].tolist() == [pd.Timestamp("2024-03-01")]
-    assert panel.loc[0, "quantity"] == 0.0
-    assert panel.loc[0, "price"] == 9.0  # no quantity to weigh by: plain mean
 
 
 def test_aggregate_panel_of_validated_sales(messy):
