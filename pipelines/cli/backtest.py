@@ -7,8 +7,8 @@ from pathlib import Path
 
 from pipelines.cli.args import add_model_args, job_settings
 from pipelines.jobs.demand import backtest_demand
+from pipelines.jobs.engine import open_engine, read_sales
 from pipelines.jobs.outputs import write_csv, write_json
-from recommender.data.folder import read_inputs
 
 _EXAMPLES = """examples:
   xingnong backtest --sales data/demo/sales.csv --freq W-SUN --horizon 8 --folds 4 \\
@@ -48,8 +48,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run the backtest, write its forecasts (and metrics) and print the scores."""
-    inputs = read_inputs(args.sales, args.regions, args.products)
-    table, doc = backtest_demand(inputs, job_settings(args))
+    job = job_settings(args)
+    with open_engine(job) as engine:
+        inputs = read_sales(args.sales, args.regions, args.products, job, engine)
+        table, doc = backtest_demand(inputs, job, engine=engine)
     write_csv(table.round({"forecast": 4, "lo": 4, "hi": 4}), args.output)
     if args.metrics:
         write_json(doc, args.metrics)

@@ -9,8 +9,9 @@ from pipelines.cli.args import add_model_args, job_settings
 from pipelines.cli.scores import versus_baselines
 from pipelines.jobs.demand import train_demand
 from pipelines.jobs.differentiation import train_brand, train_processing
+from pipelines.jobs.engine import open_engine, read_sales
 from recommender.config import REGISTERED_DEMAND_MODEL, settings
-from recommender.data.folder import read_data_folder, read_inputs
+from recommender.data.folder import read_data_folder
 from recommender.data.layout import BRAND_FILE, PROCESSING_FILE
 from recommender.decide.evidence import load_evidence
 
@@ -77,11 +78,15 @@ def run(args: argparse.Namespace) -> int:
     """Train the demand model, or score processing options or regional brands."""
     if args.model != "demand":
         return _differentiation(args)
-    if args.sales:
-        inputs = read_inputs(args.sales, args.regions, args.products)
-    else:
-        inputs = read_data_folder(settings().data_dir)
-    outcome = train_demand(inputs, job_settings(args), bundle=args.bundle, track=not args.no_mlflow)
+    job = job_settings(args)
+    with open_engine(job) as engine:
+        if args.sales:
+            inputs = read_sales(args.sales, args.regions, args.products, job, engine)
+        else:
+            inputs = read_data_folder(settings().data_dir)
+        outcome = train_demand(
+            inputs, job, bundle=args.bundle, track=not args.no_mlflow, engine=engine
+        )
     overall = outcome.metrics["overall"]
     print(
         f"trained demand model: WAPE {overall['forecast']['wape']:.3f} "

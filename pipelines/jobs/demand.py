@@ -11,25 +11,26 @@ from typing import Any
 
 import pandas as pd
 
+from pipelines.jobs.engine import open_engine
 from pipelines.jobs.settings import JobSettings
 from recommender import tracking
 from recommender.bundle import library_versions
 from recommender.config import DEMAND_EXPERIMENT, REGISTERED_DEMAND_MODEL, settings
+from recommender.data.aggregate import SummedIngest
 from recommender.data.contract import DS
 from recommender.data.folder import Inputs
 from recommender.data.layout import BACKTEST_FILE, METRICS_FILE
-from recommender.errors import EngineError
 from recommender.forecast import (
     DemandRun,
     Panel,
     backtest_table,
     build_panel,
     metrics_document,
+    panel_from_sums,
     run_demand,
 )
-from recommender.forecast.engine import Engine, LocalEngine
+from recommender.forecast.engine import Engine
 from recommender.forecast.series import from_model_frame
-from recommender.forecast.settings import LOCAL
 from recommender.tracking import plots
 
 log = logging.getLogger(__name__)
@@ -66,27 +67,27 @@ def _log_line(message: str) -> None:
 
 
 @contextmanager
-def _engine(job: JobSettings) -> Iterator[Engine]:
-    """The engine the job asked for, open for the length of the ``with`` block."""
-    if job.engine == LOCAL:
-        yield LocalEngine()
-        return
-    try:
-        from recommender.forecast.distributed import dask_engine
-    except ImportError:
-        raise EngineError(
-            "the Dask engine needs the dask extra: pip install 'xingnong[dask]'"
-        ) from None
-    with dask_engine(job.scheduler) as engine:
-        where = job.scheduler or "a local cluster"
-        log.info("engine: Dask, %d workers at %s", engine.workers, where)
+def _engine(job: JobSettings, engine: Engine | None) -> Iterator[Engine]:
+    """The engine given, else the one the job asks for (opened and closed here)."""
+    if engine is not None:
         yield engine
+        return
+    with open_engine(job) as opened:
+        yield opened
 
 
 def _panel(inputs: Inputs, job: JobSettings) -> tuple[Panel, int]:
     """The panel, and how many backtest windows it gets (warm-up and scored)."""
     config = job.backtest
-    panel = build_panel(inputs.ingest.sales, config.freq, job.keys, inputs.regions, inputs.products)
+    ingest = inputs.ingest
+    if isinstance(ingest, SummedIngest):  # summed by a cluster's workers
+        if (ingest.freq, ingest.by) != (config.freq, job.keys):
+            raise ValueError("the sales were summed to other periods or series than the job's")
+        panel = panel_from_sums(
+            ingest.panel, config.freq, job.keys, inputs.regions, inputs.products
+        )
+    else:
+        panel = build_panel(ingest.sales, config.freq, job.keys, inputs.regions, inputs.products)
     periods = panel.long[DS].nunique()
     warmup = config.warmup_windows(periods, len(panel.series))
     n_series = len(panel.series)
@@ -105,7 +106,11 @@ def _panel(inputs: Inputs, job: JobSettings) -> tuple[Panel, int]:
 
 
 def backtest_demand(
-    inputs: Inputs, job: JobSettings, *, report: Report = _log_line
+    inputs: Inputs,
+    job: JobSettings,
+    *,
+    report: Report = _log_line,
+    engine: Engine | None = None,
 ) -> tuple[pd.DataFrame, dict[str, Any]]:
     """Backtest the demand forecast on rolling origins (nothing is saved or logged).
 
@@ -113,13 +118,14 @@ def backtest_demand(
         inputs: Validated inputs.
         job: Periods, horizon, folds and series keys.
         report: Told a line of text as each backtest window finishes.
+        engine: An open engine (default: the job's, opened for this call).
 
     Returns:
         The backtest forecasts in contract columns and the metrics document.
     """
     panel, _ = _panel(inputs, job)
-    with _engine(job) as engine:
-        run = run_demand(panel, job.backtest, fit_final=False, progress=report, engine=engine)
+    with _engine(job, engine) as where:
+        run = run_demand(panel, job.backtest, fit_final=False, progress=report, engine=where)
     return backtest_table(run), metrics_document(run)
 
 
@@ -131,6 +137,7 @@ def train_demand(
     track: bool = True,
     report: Report = _log_line,
     plan: Plan | None = None,
+    engine: Engine | None = None,
 ) -> DemandOutcome:
     """Backtest, fit on all data, save the bundle and (optionally) log everything to MLflow.
 
@@ -141,6 +148,7 @@ def train_demand(
         track: Log to MLflow and register the model.
         report: Told a line of text as each backtest window and the final fit finish.
         plan: Told how many such lines to expect, before the backtest starts.
+        engine: An open engine (default: the job's, opened for this call).
 
     Returns:
         The outcome.
@@ -148,8 +156,8 @@ def train_demand(
     panel, windows = _panel(inputs, job)
     if plan is not None:
         plan(windows + 1)
-    with _engine(job) as engine:
-        run = run_demand(panel, job.backtest, fit_final=True, progress=report, engine=engine)
+    with _engine(job, engine) as where:
+        run = run_demand(panel, job.backtest, fit_final=True, progress=report, engine=where)
     assert run.forecaster is not None
     doc = metrics_document(run)
     forecast = run.forecaster.predict()

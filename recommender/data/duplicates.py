@@ -42,8 +42,7 @@ def flag_duplicates(sales: pd.DataFrame, pending: pd.Series, flag: Callable[...,
         has_id = sales[c.ORDER_ID].notna()
         groups.append((candidates & has_id, [c.ORDER_ID], "same order_id as data row "))
         candidates = candidates & ~has_id
-    identity = list(c.SALES_COLUMNS) + [k for k in (c.CUSTOMER_KEY,) if k in sales.columns]
-    groups.append((candidates, identity, "identical to data row "))
+    groups.append((candidates, _identity(sales), "identical to data row "))
     for mask, columns, words in groups:
         if not mask.any():
             continue
@@ -60,3 +59,51 @@ def flag_duplicates(sales: pd.DataFrame, pending: pd.Series, flag: Callable[...,
         hit = pd.Series(False, index=sales.index)
         hit[repeats] = True
         flag(hit, Reason.DUPLICATE, why)
+
+
+def _identity(sales: pd.DataFrame) -> list[str]:
+    """The columns that make two rows without an order id the same sale."""
+    return list(c.SALES_COLUMNS) + [k for k in (c.CUSTOMER_KEY,) if k in sales.columns]
+
+
+def duplicate_keys(sales: pd.DataFrame) -> np.ndarray:
+    """A 64-bit key per row that every possible duplicate of it shares.
+
+    Rows with an order id are keyed by it, others by their values (as :func:`flag_duplicates`
+    compares them). Equal keys are candidates only: different rows may share a key, never
+    duplicates differ in it, so comparing the rows whose key repeats finds every duplicate.
+
+    Args:
+        sales: Normalised, accepted sales rows (any part of a file).
+
+    Returns:
+        Unsigned 64-bit keys, one per row.
+    """
+    keys = pd.util.hash_pandas_object(sales[_identity(sales)], index=False).to_numpy()
+    if c.ORDER_ID in sales.columns:
+        has_id = sales[c.ORDER_ID].notna().to_numpy()
+        if has_id.any():
+            by_id = pd.util.hash_pandas_object(sales[[c.ORDER_ID]], index=False).to_numpy()
+            keys = np.where(has_id, by_id, keys)
+    return keys
+
+
+def duplicate_words(rows: pd.DataFrame) -> dict[int, str]:
+    """The duplicates among some accepted rows, as ``source_row`` -> words.
+
+    Args:
+        rows: Normalised accepted rows in input order, holding every row that shares a
+            :func:`duplicate_keys` key with any of them.
+
+    Returns:
+        For each repeat of an earlier row, the words :func:`flag_duplicates` gives it.
+    """
+    rows = rows.reset_index(drop=True)
+    found: dict[int, str] = {}
+
+    def collect(mask: pd.Series, code: Reason, words: pd.Series) -> None:
+        hit = np.asarray(mask, dtype=bool)
+        found.update(zip(rows[c.SOURCE_ROW].to_numpy()[hit].tolist(), words[hit], strict=True))
+
+    flag_duplicates(rows, pd.Series(True, index=rows.index), collect)
+    return found

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from recommender.data.aggregate import SummedIngest
 from recommender.data.assumptions import (
     Assumption,
     complete_crops,
@@ -41,13 +42,14 @@ class Inputs:
     """Validated sales and reference tables.
 
     Attributes:
-        ingest: Accepted and quarantined sales rows.
+        ingest: Accepted and quarantined sales rows (or, read by a cluster's workers, their
+            sums per series and period and the quarantined rows).
         regions: Validated regions table, if given.
         products: Validated products table, if given.
         source: Where the sales came from (for logs and MLflow tags).
     """
 
-    ingest: IngestResult
+    ingest: IngestResult | SummedIngest
     regions: pd.DataFrame | None
     products: pd.DataFrame | None
     source: str

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -149,9 +149,19 @@ def _as_text_frame(table: Any, what: str) -> pd.DataFrame:
     return frame
 
 
-def _read_parquet_folder(path: Path, what: str) -> pd.DataFrame:
-    import pyarrow.dataset as ds  # only a folder needs the dataset API
+def parquet_dataset(path: Path, what: str) -> Any:
+    """A Parquet file, or a folder of Parquet parts, as one ``pyarrow.dataset`` (not read yet).
 
+    A folder holds every ``.parquet``/``.pq`` file under it in path order (files and folders
+    whose names start with ``_`` or ``.`` skipped); ``key=value`` folder names become columns.
+
+    Raises:
+        DataError: A folder without Parquet files, or parts that are not one dataset.
+    """
+    import pyarrow.dataset as ds
+
+    if not path.is_dir():
+        return _dataset_or_error(lambda: ds.dataset(str(path), format="parquet"), what)
     files = sorted(
         p
         for p in path.rglob("*")
@@ -161,19 +171,54 @@ def _read_parquet_folder(path: Path, what: str) -> pd.DataFrame:
     )
     if not files:
         raise DataError(f"{what} is a folder without Parquet files (.parquet or .pq)")
-    try:
-        dataset = ds.dataset(
+    return _dataset_or_error(
+        lambda: ds.dataset(
             [str(f) for f in files],
             format="parquet",
             partitioning="hive",
             partition_base_dir=str(path),
-        )
+        ),
+        what,
+    )
+
+
+def _dataset_or_error(make: Callable[[], Any], what: str) -> Any:
+    try:
+        return make()
+    except Exception as exc:  # pyarrow raises several types for unreadable or mismatched parts
+        raise _dataset_error(exc, what) from exc
+
+
+def _dataset_error(exc: Exception, what: str) -> DataError:
+    first = str(exc).splitlines()[0][:200] if str(exc) else ""
+    kind = type(exc).__name__
+    return DataError(f"{what} cannot be read as one Parquet dataset ({kind}: {first})")
+
+
+def read_parquet_part(fragment: Any, schema: Any, what: str) -> pd.DataFrame:
+    """One part (a row group) of a Parquet dataset as text columns, in the dataset's schema.
+
+    Args:
+        fragment: A fragment of :func:`parquet_dataset` (split by row group).
+        schema: The dataset's schema (partition columns and missing columns filled in).
+        what: How to name the input in errors.
+
+    Returns:
+        The rows as text, as :func:`read_table` gives them before mapping the headers.
+    """
+    try:
+        table = fragment.to_table(schema=schema)
+    except Exception as exc:  # pyarrow raises several types for unreadable parts
+        raise _dataset_error(exc, what) from exc
+    return _as_text_frame(table, what)
+
+
+def _read_parquet_folder(path: Path, what: str) -> pd.DataFrame:
+    dataset = parquet_dataset(path, what)
+    try:
         table = dataset.to_table()
     except Exception as exc:  # pyarrow raises several types for unreadable or mismatched parts
-        raise DataError(
-            f"{what} cannot be read as one Parquet dataset ({type(exc).__name__}: "
-            f"{str(exc).splitlines()[0][:200] if str(exc) else ''})"
-        ) from exc
+        raise _dataset_error(exc, what) from exc
     return _as_text_frame(table, what)
 
 

@@ -12,6 +12,7 @@ from recommender.config import settings
 from recommender.data.artifacts import read_outputs
 from recommender.data.assumptions import Assumption
 from recommender.data.folder import read_data_folder, read_knowledge
+from recommender.data.ingest import IngestResult
 from recommender.data.layout import (
     MULTIPLIERS_FILE,
     PRODUCTS_FILE,
@@ -96,8 +97,11 @@ def load_evidence(folder: Path | None, artifacts: Path) -> Evidence:
     products, regions = inputs.products, inputs.regions
     profile_path = root / PROFILE_FILE
     knowledge = read_knowledge(root, products, regions)
+    ingest = inputs.ingest
+    if not isinstance(ingest, IngestResult):  # a data folder is read here, row by row
+        raise TypeError("recommendations need the sales rows, not their sums")
     return Evidence(
-        sales=inputs.ingest.sales,
+        sales=ingest.sales,
         regions=regions,
         products=products,
         options=knowledge.options,

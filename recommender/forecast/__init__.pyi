@@ -9,6 +9,7 @@ from .training import (
     beats_baselines,
     build_panel,
     metrics_document,
+    panel_from_sums,
     run_demand,
 )
 
@@ -24,6 +25,7 @@ __all__ = [
     "backtest_table",
     "beats_baselines",
     "build_panel",
+    "panel_from_sums",
     "metrics_document",
     "run_demand",
 ]

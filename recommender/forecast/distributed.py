@@ -5,7 +5,8 @@ computes its origin features there (a persisted ``dask.dataframe``); the design 
 backtest window are built where their part lives, thinned with the whole panel's share (so they
 are exactly the pairs the local engine keeps) and LightGBM trains across the workers with its
 Dask estimator. Forecasts and the statistical members are mapped over the parts and only their
-(small) results come back. This is the only module that imports Dask.
+(small) results come back. This module and :mod:`recommender.data.distributed` (the ingest)
+are the only ones that import Dask.
 """
 
 from __future__ import annotations

@@ -97,7 +97,29 @@ def build_panel(
     Returns:
         The panel.
     """
-    aggregated = aggregate_panel(sales, freq, by)
+    return panel_from_sums(aggregate_panel(sales, freq, by), freq, by, regions, products)
+
+
+def panel_from_sums(
+    aggregated: pd.DataFrame,
+    freq: str,
+    by: Sequence[str] = (REGION, PRODUCT),
+    regions: pd.DataFrame | None = None,
+    products: pd.DataFrame | None = None,
+) -> Panel:
+    """The panel from sales already summed to periods (see :func:`build_panel`).
+
+    Args:
+        aggregated: Output of :func:`recommender.data.aggregate.aggregate_panel` (or the sums
+            a cluster's ingest returns).
+        freq: Pandas offset alias of the periods.
+        by: Columns identifying a series.
+        regions: Optional validated regions table.
+        products: Optional validated products table.
+
+    Returns:
+        The panel.
+    """
     long, series = to_model_frame(aggregated, by)
     long = complete_panel(long, freq)
     hierarchy = region_hierarchy(regions) if regions is not None else None

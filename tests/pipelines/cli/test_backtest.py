@@ -234,15 +234,25 @@ def test_a_partitioned_parquet_folder_backtests_like_the_file(tmp_path, tiny_sal
 def test_the_dask_engine_starts_its_own_cluster_and_keeps_stdout_clean(
     tmp_path, tiny_sales_csv, capfd
 ):
-    # given no scheduler address: the command starts (and stops) a local Dask cluster
-    out = tmp_path / "bt.csv"
-    args = ["backtest", "--sales", str(tiny_sales_csv), "--horizon", "4", "--folds", "1"]
-    code = main([*args, "--warmup", "2", "--engine", "dask", "--output", str(out)])
-    # then the backtest is written, and standard output holds only the results (the workers'
-    # and LightGBM's notices never reach it)
+    # given the sales as Parquet parts, and no scheduler address: the command starts (and
+    # stops) a local Dask cluster whose workers read the parts
+    folder = tmp_path / "parts"
+    pd.read_csv(tiny_sales_csv, dtype=str).to_parquet(folder, partition_cols=["region"])
+    args = ["backtest", "--sales", str(folder), "--horizon", "4", "--folds", "1", "--warmup", "2"]
+    local, remote = tmp_path / "local.csv", tmp_path / "dask.csv"
+    assert main([*args, "--output", str(local)]) == 0
+    capfd.readouterr()
+    code = main([*args, "--engine", "dask", "--output", str(remote)])
+    # then the backtest is written, standard output holds only the results (the workers' and
+    # LightGBM's notices never reach it), and the workers read the sales
     assert code == 0
-    table = pd.read_csv(out)
-    assert table["forecast"].notna().all() and len(table) > 0
-    stdout = capfd.readouterr().out
-    assert "LightGBM" not in stdout and "Finding random open ports" not in stdout
-    assert stdout.splitlines()[0].startswith("forecast")
+    captured = capfd.readouterr()
+    assert "LightGBM" not in captured.out and "Finding random open ports" not in captured.out
+    assert captured.out.splitlines()[0].startswith("forecast")
+    assert "accepted, 0 quarantined (by the workers)" in captured.err
+    # and the forecasts agree with the local engine's within the stated tolerance (5 %)
+    key = ["region", "product", "cutoff", "date"]
+    a = pd.read_csv(local).sort_values(key).reset_index(drop=True)
+    b = pd.read_csv(remote).sort_values(key).reset_index(drop=True)
+    pd.testing.assert_frame_equal(a[key], b[key])
+    assert (a["forecast"] - b["forecast"]).abs().sum() <= 0.05 * a["forecast"].abs().sum()

@@ -23,3 +23,11 @@ def test_channel_and_form_split_a_series_once_each():
 def test_any_other_split_is_refused_in_one_line():
     with pytest.raises(DataError, match="split by channel and form, not customer_key"):
         JobSettings(by=("customer_key",))
+
+
+def test_engine_settings_are_checked():
+    assert JobSettings(engine="dask", scheduler="tcp://10.0.0.5:8786").engine == "dask"
+    with pytest.raises(DataError, match="engine is one of local, dask"):
+        JobSettings(engine="spark")
+    with pytest.raises(DataError, match="needs the Dask engine"):
+        JobSettings(scheduler="tcp://10.0.0.5:8786")

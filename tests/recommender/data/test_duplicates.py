@@ -58,3 +58,21 @@ def test_every_hash_clashing_still_groups_exactly(monkeypatch):
         lambda frame, index=False: pd.Series(np.zeros(len(frame), dtype="uint64")),
     )
     assert _flagged(_sales()) == [(3, "identical to data row 1")]
+
+
+def test_every_duplicate_shares_its_first_rows_key():
+    # given an order repeated with other values, and a sale written twice without an order id
+    sales = _sales(order_id=["o1", "o1", None, None]).assign(quantity=[1.0, 5.0, 2.0, 2.0])
+    # when each row is keyed, in two parts as a cluster would
+    keys = np.concatenate(
+        [duplicates.duplicate_keys(sales.iloc[:2]), duplicates.duplicate_keys(sales.iloc[2:])]
+    )
+    # then the repeats share their first row's key, and distinct sales do not
+    assert keys[0] == keys[1] and keys[2] == keys[3]
+    assert keys[0] != keys[2]
+
+
+def test_duplicate_words_are_the_rule_of_the_whole_file():
+    sales = _sales(order_id=["o1", "o1", None, None])
+    assert duplicates.duplicate_words(sales) == dict(_flagged(sales))
+    assert duplicates.duplicate_words(_sales()) == {3: "identical to data row 1"}
