@@ -6,16 +6,12 @@ import pandas as pd
 import streamlit as st
 
 from app_pages.session import tr
-
-
-def _cell(value: object) -> object:
-    """Text a spreadsheet would run as a formula (=, +, -, @) is written as text."""
-    return f"'{value}" if isinstance(value, str) and value[:1] in ("=", "+", "-", "@") else value
+from recommender.data.cells import safe_csv
 
 
 def csv_bytes(table: pd.DataFrame) -> bytes:
     """A table as CSV that spreadsheets open right: UTF-8 with BOM, no formulas run."""
-    return table.map(_cell).to_csv(index=False).encode("utf-8-sig")
+    return str(safe_csv(table)).encode("utf-8-sig")
 
 
 def csv_download(table: pd.DataFrame, file_name: str, key: str | None = None) -> None:

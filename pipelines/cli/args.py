@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import os
+from collections.abc import Iterable
+from pathlib import Path
 
 from pipelines.jobs.settings import SPLITTABLE, JobSettings
 from recommender.data.periods import validate_freq
+from recommender.errors import XingnongError
 from recommender.forecast.settings import (
     DASK,
     DEFAULTS,
@@ -121,3 +125,34 @@ def job_settings(args: argparse.Namespace) -> JobSettings:
     return JobSettings(
         backtest=config, by=tuple(args.by), engine=args.engine, scheduler=args.scheduler
     )
+
+
+def _same_or_inside(path: Path, other: Path) -> bool:
+    """Whether ``path`` is ``other`` (also through links) or lies inside the folder ``other``."""
+    if path.exists() and other.exists() and os.path.samefile(path, other):
+        return True
+    mine, theirs = path.resolve(), other.resolve()
+    return mine == theirs or (other.is_dir() and theirs in mine.parents)
+
+
+def check_outputs(outputs: dict[str, Path | None], inputs: Iterable[Path | None]) -> None:
+    """Refuse to write where an input is read, or two outputs to one file.
+
+    Args:
+        outputs: Output paths by option (``--output``), None for options not given.
+        inputs: Input files or folders.
+
+    Raises:
+        XingnongError: One line naming the option and the input it would overwrite.
+    """
+    given = {option: path for option, path in outputs.items() if path is not None}
+    for option, path in given.items():
+        for source in (p for p in inputs if p is not None):
+            if _same_or_inside(Path(path), Path(source)):
+                raise XingnongError(f"{option} {path} would overwrite the input {source}")
+    seen: dict[Path, str] = {}
+    for option, path in given.items():
+        key = Path(path).resolve()
+        if key in seen:
+            raise XingnongError(f"{option} and {seen[key]} name the same file {path}")
+        seen[key] = option

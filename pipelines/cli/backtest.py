@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from pipelines.cli.args import add_model_args, job_settings
+from pipelines.cli.args import add_model_args, check_outputs, job_settings
 from pipelines.jobs.demand import backtest_demand
 from pipelines.jobs.engine import open_engine, read_sales
 from pipelines.jobs.outputs import write_csv, write_json
@@ -48,6 +48,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run the backtest, write its forecasts (and metrics) and print the scores."""
+    check_outputs(
+        {"--output": args.output, "--metrics": args.metrics},
+        (args.sales, args.regions, args.products),
+    )
     job = job_settings(args)
     with open_engine(job) as engine:
         inputs = read_sales(args.sales, args.regions, args.products, job, engine)

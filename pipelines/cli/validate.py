@@ -7,6 +7,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from pipelines.cli.args import check_outputs
 from pipelines.jobs.outputs import write_csv
 from recommender.config import ENV_PII_KEY
 from recommender.data.assumptions import summarise
@@ -87,10 +88,6 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     return parser
 
 
-def _same_file(a: Path, b: Path) -> bool:
-    return Path(a).resolve() == Path(b).resolve()
-
-
 def _personal_line(result: IngestResult) -> str:
     if not result.pii_columns:
         return "personal columns: none"
@@ -167,9 +164,7 @@ def run(args: argparse.Namespace) -> int:
             raise XingnongError(f"{args.data} has no {SALES_FILE} (or {SALES_PARQUET_FILE})")
         regions = regions or _present(args.data / REGIONS_FILE)
         products = products or _present(args.data / PRODUCTS_FILE)
-    inputs = [p for p in (sales, regions, products) if p is not None]
-    if args.quarantine is not None and any(_same_file(args.quarantine, p) for p in inputs):
-        raise XingnongError(f"--quarantine {args.quarantine} would overwrite an input file")
+    check_outputs({"--quarantine": args.quarantine}, (sales, regions, products))
     result = load_sales(sales, regions, products, today=args.today)
     if args.quarantine is not None:
         write_csv(result.quarantine, args.quarantine, excel_bom=True)

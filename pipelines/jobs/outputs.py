@@ -10,10 +10,14 @@ from typing import Any
 import pandas as pd
 
 from recommender.bundle import write_atomic
+from recommender.data.cells import safe_csv
 
 
 def write_csv(frame: pd.DataFrame, path: str | Path, *, excel_bom: bool = False) -> Path:
     """Write a CSV atomically (UTF-8; with a BOM so spreadsheet programs read Chinese right).
+
+    Written by :func:`recommender.data.cells.safe_csv`: formula-like text gets a leading ``'``,
+    and a value holding a carriage return or a line break is quoted.
 
     Args:
         frame: Table to write.
@@ -24,10 +28,7 @@ def write_csv(frame: pd.DataFrame, path: str | Path, *, excel_bom: bool = False)
         The destination path.
     """
     encoding = "utf-8-sig" if excel_bom else "utf-8"
-    return write_atomic(
-        path,
-        lambda tmp: frame.to_csv(tmp, index=False, encoding=encoding, date_format="%Y-%m-%d"),
-    )
+    return write_atomic(path, lambda tmp: safe_csv(frame, tmp, encoding=encoding))
 
 
 def _finite(obj: Any) -> Any:

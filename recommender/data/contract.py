@@ -69,6 +69,10 @@ class Reason(StrEnum):
     """The quantity is below zero."""
     BAD_PRICE = "bad_price"
     """A price is given but is not a finite number above zero."""
+    FORMULA_TEXT = "formula_text"
+    """Region, product, channel or form starts like a spreadsheet formula (``=``, ``+``,
+    ``-``, ``@``, a tab or a carriage return) and is not a plain number: written back into a
+    CSV it could run when the file is opened (see :mod:`recommender.data.cells`)."""
     UNKNOWN_REGION = "unknown_region"
     """A regions table is given and the region is neither a code nor a unique name in it."""
     UNKNOWN_PRODUCT = "unknown_product"

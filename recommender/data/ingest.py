@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from recommender.data import contract as c
+from recommender.data.cells import formula_mask
 from recommender.data.contract import Reason
 from recommender.data.duplicates import flag_duplicates
 from recommender.data.parsing import (
@@ -119,7 +120,8 @@ def validate_sales(
     Each quarantined row gets one reason: the first failing rule, in this order:
     ``missing_value`` (blank date, region, product or quantity), ``bad_date``, ``future_date``
     (after ``today``), ``bad_quantity`` (not a finite number, e.g. ``abc``, ``NaN``, ``inf``),
-    ``negative_quantity``, ``bad_price`` (given but not a finite number > 0), ``unknown_region``
+    ``negative_quantity``, ``bad_price`` (given but not a finite number > 0), ``formula_text``
+    (region, product, channel or form starting like a spreadsheet formula), ``unknown_region``
     and ``unknown_product`` (only with the tables), ``duplicate``.
 
     Duplicate rule, applied last among rows that passed every other rule: if an ``order_id``
@@ -217,6 +219,9 @@ def validate_sales(
     bad_price = (text[c.PRICE] != "") & ~(np.isfinite(price) & (price > 0))
     flag(bad_price, Reason.BAD_PRICE, "is not a number above 0", c.PRICE)
 
+    for column in (c.REGION, c.PRODUCT, c.CHANNEL, c.FORM):  # keys as kept, codes as cleaned
+        kept = original[column] if column in (c.REGION, c.PRODUCT) else text[column]
+        flag(formula_mask(kept), Reason.FORMULA_TEXT, "starts like a spreadsheet formula", column)
     region = per_unique(original[c.REGION], partial(_keys, table=regions, column=c.REGION))
     flag(region.isna(), Reason.UNKNOWN_REGION, "is not in the regions table", c.REGION)
     product = per_unique(original[c.PRODUCT], partial(_keys, table=products, column=c.PRODUCT))

@@ -82,12 +82,15 @@ def check_required(
 
 
 def _decode(data: bytes, what: str) -> str:
+    first_bad = None
     for encoding in ENCODINGS:
         try:
             return data.decode(encoding)
-        except UnicodeDecodeError:
+        except UnicodeDecodeError as exc:
+            first_bad = exc.start if first_bad is None else first_bad
             continue
-    raise DataError(f"{what} is neither UTF-8 nor GBK/GB18030 text")
+    line = data.count(b"\n", 0, first_bad or 0) + 1
+    raise DataError(f"{what} is neither UTF-8 nor GBK/GB18030 text (first bad byte on line {line})")
 
 
 def _read_csv(path: Path, what: str) -> pd.DataFrame:
@@ -95,6 +98,12 @@ def _read_csv(path: Path, what: str) -> pd.DataFrame:
     if not data.removeprefix(b"\xef\xbb\xbf").strip():
         raise DataError(f"{what} is empty")
     text = _decode(data, what)
+    if "\x00" in text:  # the CSV parser would cut the value there, silently
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise DataError(
+            f"{what} line {line} holds a NUL byte: the file is damaged or not text "
+            "(save it again as a UTF-8 CSV)"
+        )
     first_line = text.lstrip().split("\n", 1)[0]
     sep = max(_DELIMITERS, key=first_line.count)
     try:

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
+from recommender.data.cells import formula_mask
 from recommender.data.contract import (
     CITY,
     COUNTY,
@@ -145,6 +146,18 @@ def _parent_problems(frame: pd.DataFrame) -> list[tuple[int, str]]:
     return problems
 
 
+def _formula_codes(frame: pd.DataFrame, column: str) -> list[tuple[int, str]]:
+    """Codes that start like a spreadsheet formula: they would become keys in every CSV."""
+    codes = frame[column]
+    problems = []
+    for i in np.flatnonzero(formula_mask(codes).to_numpy()):
+        shown = short_value(codes.iloc[i])
+        problems.append(
+            (int(i), f"row {i + 1}: {column} {shown!r} starts like a spreadsheet formula")
+        )
+    return problems
+
+
 def validate_regions(raw: pd.DataFrame, *, source: str = "regions") -> pd.DataFrame:
     """Check and normalise the regions table.
 
@@ -153,7 +166,7 @@ def validate_regions(raw: pd.DataFrame, *, source: str = "regions") -> pd.DataFr
     lower-cased; blanks in optional fields become missing. Rules: ``region`` unique and
     non-blank, and not two codes that differ only in case or spacing; ``name_en``/``name_zh``
     non-blank; ``level`` one of province, city, county; ``parent`` blank for provinces, else a
-    region in the table exactly one level up.
+    region in the table exactly one level up; no code starting like a spreadsheet formula.
 
     Args:
         raw: The table as read (text columns), or an already validated table.
@@ -172,6 +185,7 @@ def validate_regions(raw: pd.DataFrame, *, source: str = "regions") -> pd.DataFr
     frame = _canonical_parents(_clean(raw))
     problems = _schema_problems(frame, raw, REGIONS_SCHEMA)
     problems += _ambiguous(frame, REGION)
+    problems += _formula_codes(frame, REGION)
     problems += _parent_problems(frame)
     if problems:
         raise table_error(table, [message for _, message in sorted(problems)])
@@ -185,7 +199,8 @@ def validate_products(raw: pd.DataFrame, *, source: str = "products") -> pd.Data
     Product codes are kept exactly as written (the user's identifiers); ``category`` is trimmed
     and lower-cased. Rules: ``product`` unique and non-blank, and not two codes that differ only
     in case or spacing; ``name_en``, ``name_zh``, ``category``, ``unit`` non-blank;
-    ``shelf_life_days`` a whole number above 0 (days the fresh form keeps).
+    ``shelf_life_days`` a whole number above 0 (days the fresh form keeps); no code starting
+    like a spreadsheet formula.
 
     Args:
         raw: The table as read (text columns), or an already validated table.
@@ -209,6 +224,7 @@ def validate_products(raw: pd.DataFrame, *, source: str = "products") -> pd.Data
         "shelf_life_days", dtype="float64", checks=[_SHELF_LIFE_CHECK], nullable=True
     )
     problems = _schema_problems(frame, raw, checking) + _ambiguous(frame, PRODUCT)
+    problems += _formula_codes(frame, PRODUCT)
     if problems:
         raise table_error(table, [message for _, message in problems])
     frame["shelf_life_days"] = frame["shelf_life_days"].astype("int64")

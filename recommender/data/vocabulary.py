@@ -111,6 +111,7 @@ REASONS: dict[str, Name] = {
     Reason.BAD_QUANTITY: Name("数量不是数字", "quantity is not a number"),
     Reason.NEGATIVE_QUANTITY: Name("数量为负", "negative quantity"),
     Reason.BAD_PRICE: Name("价格无效", "bad price"),
+    Reason.FORMULA_TEXT: Name("名称像表格公式", "name looks like a spreadsheet formula"),
     Reason.UNKNOWN_REGION: Name("未知地区", "unknown region"),
     Reason.UNKNOWN_PRODUCT: Name("未知产品", "unknown product"),
     Reason.DUPLICATE: Name("重复行", "duplicate row"),

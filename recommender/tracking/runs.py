@@ -18,6 +18,7 @@ import mlflow
 import pandas as pd
 from mlflow import MlflowClient
 
+from recommender.data.cells import safe_csv
 from recommender.tracking.store import ensure_configured, get_experiment_id
 
 __all__ = [
@@ -176,7 +177,7 @@ def log_table(df: pd.DataFrame, artifact_file: str) -> None:
     with tempfile.TemporaryDirectory(prefix="xingnong-artifact-") as tmp:
         local = Path(tmp) / file_name
         if suffix == ".csv":
-            df.to_csv(local, index=keep_index, encoding="utf-8")
+            safe_csv(df, local, index=keep_index)
         else:
             df.to_parquet(local, engine="pyarrow")
         mlflow.log_artifact(str(local), artifact_path=directory or None)

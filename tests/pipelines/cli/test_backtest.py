@@ -1,4 +1,5 @@
 import json
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -256,3 +257,30 @@ def test_the_dask_engine_starts_its_own_cluster_and_keeps_stdout_clean(
     b = pd.read_csv(remote).sort_values(key).reset_index(drop=True)
     pd.testing.assert_frame_equal(a[key], b[key])
     assert (a["forecast"] - b["forecast"]).abs().sum() <= 0.05 * a["forecast"].abs().sum()
+
+
+@pytest.mark.parametrize("clash", ["output", "metrics", "inside", "both"])
+def test_outputs_never_overwrite_the_sales_or_each_other(tmp_path, tiny_sales_csv, capsys, clash):
+    # given an output path that is the sales file, a file inside a sales folder, or the other output
+    folder = tmp_path / "parts"
+    pd.read_csv(tiny_sales_csv, dtype=str).to_parquet(folder, partition_cols=["region"])
+    sales, output, metrics = tiny_sales_csv, tmp_path / "bt.csv", tmp_path / "m.json"
+    if clash == "output":
+        output = sales
+    elif clash == "metrics":
+        metrics = sales
+    elif clash == "inside":
+        sales, output = folder, folder / "region=county0" / "bt.csv"
+    else:
+        metrics = output
+    before = Path(sales).read_bytes() if Path(sales).is_file() else None
+    # when the backtest is asked to write there
+    args = ["backtest", "--sales", str(sales), "--output", str(output), "--metrics", str(metrics)]
+    code = main([*args, "--horizon", "4", "--folds", "1"])
+    # then it refuses in one line and the input is untouched
+    err = capsys.readouterr().err
+    assert code == 1 and len(err.strip().splitlines()) == 1
+    assert "would overwrite the input" in err or "name the same file" in err
+    if before is not None:
+        assert Path(sales).read_bytes() == before
+    assert not (folder / "region=county0" / "bt.csv").exists()

@@ -188,7 +188,7 @@ def test_quarantine_may_not_overwrite_the_input(files, capsys):
     sales, _, _ = files
     before = sales.read_bytes()
     assert _validate("--quarantine", str(sales), sales=sales) == 1
-    assert "would overwrite an input file" in capsys.readouterr().err
+    assert "would overwrite the input" in capsys.readouterr().err
     assert sales.read_bytes() == before
 
 

@@ -30,3 +30,14 @@ def test_an_unwritable_destination_is_a_one_line_error(tmp_path):
     blocker.write_text("x")
     with pytest.raises(XingnongError, match="cannot write"):
         write_csv(pd.DataFrame({"a": [1]}), blocker / "sub" / "out.csv")
+
+
+def test_every_csv_is_written_safe_to_open_in_a_spreadsheet(tmp_path):
+    # given text that would run as a formula, including a leading tab and carriage return
+    frame = pd.DataFrame({"detail": ["=1+1", "\t@SUM(A1)", "\r+cmd", "-3", "周至县"]})
+    # when it is written
+    text = write_csv(frame, tmp_path / "q.csv").read_text(encoding="utf-8")
+    # then those cells start with a quote; numbers and names are as given
+    cells = pd.read_csv(tmp_path / "q.csv", dtype=str, keep_default_na=False)["detail"].tolist()
+    assert cells == ["'=1+1", "'\t@SUM(A1)", "'\r+cmd", "-3", "周至县"]
+    assert "\n=1+1" not in text

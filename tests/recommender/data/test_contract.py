@@ -26,6 +26,7 @@ def test_reason_codes_in_rule_order():
         "bad_quantity",
         "negative_quantity",
         "bad_price",
+        "formula_text",
         "unknown_region",
         "unknown_product",
         "duplicate",

@@ -333,3 +333,23 @@ def test_load_sales_with_reference_files(tmp_path):
 def test_aggregate_panel_of_validated_sales(messy):
     panel = aggregate_panel(messy.sales, "W-SUN")
     assert panel["quantity"].sum() == messy.sales["quantity"].sum()
+
+
+def test_keys_that_start_like_formulas_are_quarantined_with_their_reason():
+    # given rows whose region, product or channel would run as a spreadsheet formula
+    raw = _sales(
+        [
+            ["2024-03-05", '=HYPERLINK("http://x","y")', "apple", "1", ""],
+            ["2024-03-05", "liuba", "+cmd|' /C calc'!A0", "1", ""],
+            ["2024-03-05", "liuba", "apple", "1", "@SUM(1)"],
+            ["2024-03-05", "-3", "apple", "1", ""],
+        ],
+        columns=("date", "region", "product", "quantity", "channel"),
+    )
+    # when they are validated
+    result = validate_sales(raw, today=TODAY)
+    # then the three are quarantined as formula_text, naming the column; a number is a key
+    q = result.quarantine
+    assert q["reason"].tolist() == ["formula_text"] * 3
+    assert q["detail"].str.startswith(("region", "product", "channel")).all()
+    assert result.sales["region"].tolist() == ["-3"]

@@ -60,7 +60,19 @@ def test_bytes_invalid_in_both_encodings_are_refused(tmp_path):
     path = tmp_path / "bad.csv"
     path.write_bytes(b"date,region,product,quantity\n2024-03-05,\xff\xff,apple,1\n")
     # when read / then a clear DataError
-    with pytest.raises(DataError, match="neither UTF-8 nor GBK/GB18030"):
+    with pytest.raises(
+        DataError, match=r"neither UTF-8 nor GBK/GB18030 text \(first bad byte on line 2\)"
+    ):
+        read_table(path)
+
+
+def test_a_nul_byte_is_refused_naming_its_line(tmp_path):
+    # given two sales that differ only after a NUL byte (the CSV parser would cut both at it)
+    path = tmp_path / "nul.csv"
+    path.write_bytes(b"date,region,product,quantity\n2024-03-05,ab\x00cd,apple,1\n"
+                     b"2024-03-05,ab\x00XY,apple,1\n")  # fmt: skip
+    # when read / then one clear line names where, instead of two rows read as "ab"
+    with pytest.raises(DataError, match="line 2 holds a NUL byte"):
         read_table(path)
 
 

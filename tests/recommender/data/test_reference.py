@@ -139,3 +139,10 @@ def test_counties_are_grouped_by_the_province_above_their_city():
     regions = validate_regions(_regions())
     groups = counties_by_province(regions, ["liuba", "foping", "atlantis"])
     assert groups == {"shaanxi": ["foping", "liuba"], "": ["atlantis"]}
+
+
+def test_codes_that_start_like_formulas_are_refused():
+    with pytest.raises(DataError, match="row 4: region '=cmd' starts like a spreadsheet formula"):
+        validate_regions(_regions(region=(3, "=cmd")))
+    with pytest.raises(DataError, match="row 2: product '@x' starts like a spreadsheet formula"):
+        validate_products(_products(product=(1, "@x")))
