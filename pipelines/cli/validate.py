@@ -21,6 +21,7 @@ from recommender.data.layout import (
     SALES_PARQUET_FILE,
     sales_file,
 )
+from recommender.data.outliers import find_outliers
 from recommender.data.reference import load_products, load_regions
 from recommender.errors import XingnongError
 
@@ -122,6 +123,7 @@ def format_report(result: IngestResult, quarantine_path: Path | None = None) -> 
     lines.append(_personal_line(result))
     if result.dropped_columns:
         lines.append(f"dropped columns: {', '.join(result.dropped_columns)} (not in the contract)")
+    lines += [f"flagged (accepted): {line}" for line in find_outliers(result.sales).lines()]
     if quarantine_path is not None:
         lines.append(f"quarantine file: {quarantine_path}")
     return "\n".join(lines)

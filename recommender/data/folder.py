@@ -28,6 +28,7 @@ from recommender.data.layout import (
     SIGNALS_FILE,
     sales_file,
 )
+from recommender.data.outliers import find_outliers
 from recommender.data.pii import pii_key_from_env
 from recommender.data.readers import read_table
 from recommender.data.reference import load_products, load_regions
@@ -85,6 +86,8 @@ def read_inputs(sales: Path, regions: Path | None = None, products: Path | None 
     )
     if result.rows_accepted == 0:
         raise DataError(f"no usable sales rows in {sales} (run 'xingnong validate' for reasons)")
+    for line in find_outliers(result.sales).lines():
+        log.warning("sales: flagged, still accepted: %s", line)
     return Inputs(result, region_table, product_table, str(sales))
 
 

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from recommender.data import contract as c
+from recommender.data.calendar import MIN_YEAR
 from recommender.data.cells import formula_mask
 from recommender.data.contract import Reason
 from recommender.data.duplicates import flag_duplicates
@@ -21,6 +22,7 @@ from recommender.data.parsing import (
     clean_code,
     clean_text,
     date_problem,
+    date_years,
     parse_number,
     parse_sale_dates,
     per_unique,
@@ -35,6 +37,12 @@ from recommender.data.reference import (
     validate_regions,
 )
 from recommender.data.schemas import SALES_SCHEMA
+
+EARLIEST_DATE = pd.Timestamp(f"{MIN_YEAR}-01-01")
+"""Sales before this are ``bad_date``: the festival calendar starts that year."""
+MAX_VALUE = 1e12
+"""Largest quantity or price a row may hold: sums and squares of such values stay exact
+enough, where ``1e300`` overflows the model's arithmetic into blank forecasts."""
 
 _Words: TypeAlias = "str | pd.Series | Callable[[pd.Series], pd.Series]"
 
@@ -207,17 +215,26 @@ def validate_sales(
     del blank
 
     dates = per_unique(text[c.DATE], parse_sale_dates)
-    flag(dates.isna(), Reason.BAD_DATE, date_problem, c.DATE)
-    after_today = dates > pd.Timestamp(today).normalize()
+    # a date past what pandas holds (9999-12-31) is still a date in the future
+    beyond = dates.isna() & (per_unique(text[c.DATE], date_years) > today.year)
+    flag(dates.isna() & ~beyond, Reason.BAD_DATE, date_problem, c.DATE)
+    flag(dates < EARLIEST_DATE, Reason.BAD_DATE, f"is before {EARLIEST_DATE.date()}", c.DATE)
+    after_today = (dates > pd.Timestamp(today).normalize()) | beyond
     flag(after_today, Reason.FUTURE_DATE, f"is after today ({today})", c.DATE)
 
     quantity = per_unique(text[c.QUANTITY], parse_number)
     flag(~np.isfinite(quantity), Reason.BAD_QUANTITY, "is not a number", c.QUANTITY)
     flag(quantity < 0, Reason.NEGATIVE_QUANTITY, "is below 0", c.QUANTITY)
+    flag(quantity > MAX_VALUE, Reason.BAD_QUANTITY, f"is above {MAX_VALUE:.0e}", c.QUANTITY)
 
     price = per_unique(text[c.PRICE], partial(parse_number, money=True))
-    bad_price = (text[c.PRICE] != "") & ~(np.isfinite(price) & (price > 0))
-    flag(bad_price, Reason.BAD_PRICE, "is not a number above 0", c.PRICE)
+    bad_price = (text[c.PRICE] != "") & ~(np.isfinite(price) & (price > 0) & (price <= MAX_VALUE))
+    flag(
+        bad_price,
+        Reason.BAD_PRICE,
+        f"is not a number above 0 (and at most {MAX_VALUE:.0e})",
+        c.PRICE,
+    )
 
     for column in (c.REGION, c.PRODUCT, c.CHANNEL, c.FORM):  # keys as kept, codes as cleaned
         kept = original[column] if column in (c.REGION, c.PRODUCT) else text[column]

@@ -79,7 +79,8 @@ def clean_code(values: pd.Series) -> pd.Series:
     return clean_text(values).str.lower()
 
 
-_TIME = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
+_TIME = r"(?:[ T](?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
+_ANY_TIME = re.compile(r"^\d{4}\D.*[ T]\d{1,2}:\d{2}")
 DATE_PATTERNS: tuple[re.Pattern[str], ...] = (
     re.compile(rf"^(?P<y>\d{{4}})(?P<sep>[-/.])(?P<m>\d{{1,2}})(?P=sep)(?P<d>\d{{1,2}}){_TIME}$"),
     re.compile(r"^(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})$"),
@@ -90,6 +91,24 @@ DATE_PATTERNS: tuple[re.Pattern[str], ...] = (
 """The unambiguous date forms a sales file may use (year first, or Chinese 年月日)."""
 _DAY_OR_MONTH_FIRST = re.compile(r"^\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}")
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
+
+
+def date_years(text: pd.Series) -> pd.Series:
+    """The year each date text is written in (NaN where no accepted form shows one).
+
+    Lets a date beyond what pandas can hold (``9999-12-31``) be named a future date.
+
+    Args:
+        text: Cleaned date text.
+
+    Returns:
+        float64 years.
+    """
+    years = pd.Series(np.nan, index=text.index)
+    for pattern in DATE_PATTERNS:
+        found = text.astype(str).str.extract(pattern)["y"].astype("float64")
+        years = years.fillna(found)
+    return years
 
 
 def parse_sale_dates(text: pd.Series) -> pd.Series:
@@ -126,9 +145,14 @@ def date_problem(text: pd.Series) -> pd.Series:
     text = text.astype(str)
     ambiguous = text.str.match(_DAY_OR_MONTH_FIRST)
     shaped = pd.concat([text.str.match(p) for p in DATE_PATTERNS], axis=1).any(axis=1)
+    timed = text.str.match(_ANY_TIME)
     words = np.select(
-        [ambiguous, shaped],
-        ["is ambiguous (day or month first?); write YYYY-MM-DD", "is not a calendar day"],
+        [ambiguous, shaped, timed],
+        [
+            "is ambiguous (day or month first?); write YYYY-MM-DD",
+            "is not a calendar day",
+            "has no such time of day (hours 0-23, minutes and seconds 0-59)",
+        ],
         "is not a date; write YYYY-MM-DD",
     )
     return pd.Series(words, index=text.index, dtype=object)

@@ -28,12 +28,18 @@ def validate_freq(freq: str) -> str:
         The alias unchanged.
 
     Raises:
-        ValueError: If pandas does not know the alias.
+        ValueError: If pandas does not know the alias, or its periods are shorter than a day
+            (sales are dated by the day: hours or minutes would only multiply empty periods).
     """
     try:
-        to_offset(freq)
+        offset = to_offset(freq)
     except (ValueError, TypeError) as exc:
         raise ValueError(f"unknown frequency alias {freq!r} (use e.g. W-SUN or MS)") from exc
+    if isinstance(offset, pd.offsets.Tick) and pd.Timedelta(offset) < pd.Timedelta(days=1):
+        raise ValueError(
+            f"{freq!r} periods are shorter than a day; sales are dated by the day "
+            "(use D, W-SUN or MS)"
+        )
     return freq
 
 

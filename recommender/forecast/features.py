@@ -20,6 +20,12 @@ from pandas.tseries.frequencies import to_offset
 
 from recommender.data.contract import DS, PRICE, UID, Y
 from recommender.data.periods import WEEKS_PER_YEAR, season_length
+from recommender.errors import DataError
+
+MAX_PANEL_ROWS = 30_000_000
+"""Most (series, period) rows a completed panel may have: three national panels (60,000 series x
+156 weeks is 9.4 M). Past it a run would need tens of gigabytes; the usual cause is periods far
+finer than the data, or a stray date decades before the rest."""
 
 TARGET = "target"
 WEIGHT = "weight"
@@ -85,6 +91,9 @@ def complete_panel(panel: pd.DataFrame, freq: str, end: pd.Timestamp | None = No
 
     Returns:
         The completed panel, sorted by ``unique_id`` and ``ds``.
+
+    Raises:
+        DataError: When it would hold more than :data:`MAX_PANEL_ROWS` rows.
     """
     if panel.empty:
         return panel.copy()
@@ -100,6 +109,12 @@ def complete_panel(panel: pd.DataFrame, freq: str, end: pd.Timestamp | None = No
     sizes = len(grid) - first
     offsets = np.concatenate([[0], np.cumsum(sizes)[:-1]])
     total = int(sizes.sum())
+    if total > MAX_PANEL_ROWS:  # refused before anything that size is built
+        raise DataError(
+            f"the completed panel would hold {total:,} rows ({len(ids):,} series x up to "
+            f"{len(grid):,} {freq} periods), more than the {MAX_PANEL_ROWS:,} this tool "
+            "builds: use longer periods (--freq), or check for stray dates far from the rest"
+        )
     series = np.repeat(np.arange(len(ids)), sizes)
     within = np.arange(total) - np.repeat(offsets, sizes)
     out = pd.DataFrame({UID: ids.take(series), DS: grid.take(first[series] + within)})

@@ -211,3 +211,14 @@ def test_validate_a_complete_folder_assumes_nothing(tmp_path, capsys):
     folder = write_coop(tmp_path / "coop")
     assert main(["validate", "--data", str(folder)]) == 0
     assert "assumed: nothing" in capsys.readouterr().out
+
+
+def test_the_accounting_flags_a_stray_date_it_accepted(tmp_path, tiny_sales, capsys):
+    # given the tiny sales and one row dated decades earlier
+    stray = tiny_sales.iloc[[0]].assign(date="1960-01-03")
+    path = tmp_path / "sales.csv"
+    pd.concat([stray, tiny_sales]).to_csv(path, index=False)
+    # when validated / then it is accepted and flagged, naming its row
+    assert main(["validate", "--sales", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "flagged (accepted): 1 dates 3 years or more before the rest (data rows 1)" in out

@@ -353,3 +353,29 @@ def test_keys_that_start_like_formulas_are_quarantined_with_their_reason():
     assert q["reason"].tolist() == ["formula_text"] * 3
     assert q["detail"].str.startswith(("region", "product", "channel")).all()
     assert result.sales["region"].tolist() == ["-3"]
+
+
+def test_dates_and_numbers_out_of_range_get_the_reason_that_names_them():
+    # given values at the edges a careless export produces
+    raw = _sales(
+        [
+            ["2024-03-05 25:00", "liuba", "apple", "1", ""],
+            ["1900-01-01", "liuba", "apple", "1", ""],
+            ["9999-12-31", "liuba", "apple", "1", ""],
+            ["2024-03-05", "liuba", "apple", "1e300", ""],
+            ["2024-03-05", "liuba", "apple", "1", "1e13"],
+            ["2024-03-05 23:59:59", "liuba", "apple", "1e12", "9.5"],
+        ],
+        columns=("date", "region", "product", "quantity", "price"),
+    )
+    # when validated
+    result = validate_sales(raw, today=TODAY)
+    # then each is quarantined with its own reason and words; the last row is fine
+    q = result.quarantine.set_index("source_row")
+    assert q.loc[1, "reason"] == "bad_date" and "no such time of day" in q.loc[1, "detail"]
+    assert q.loc[2, "reason"] == "bad_date" and "is before 1951-01-01" in q.loc[2, "detail"]
+    assert q.loc[3, "reason"] == "future_date"
+    assert q.loc[4, "reason"] == "bad_quantity" and "above 1e+12" in q.loc[4, "detail"]
+    assert q.loc[5, "reason"] == "bad_price"
+    assert result.sales["source_row"].tolist() == [6]
+    assert result.sales["date"].tolist() == [pd.Timestamp("2024-03-05")]

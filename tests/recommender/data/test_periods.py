@@ -37,3 +37,10 @@ def test_season_length_and_bad_alias():
     assert season_length("W-SUN") == 52 and season_length("MS") == 12
     with pytest.raises(ValueError, match="unknown frequency"):
         validate_freq("fortnightly")
+
+
+@pytest.mark.parametrize("freq", ["1min", "h", "12h", "s"])
+def test_periods_shorter_than_a_day_are_refused(freq):
+    with pytest.raises(ValueError, match="shorter than a day"):
+        validate_freq(freq)
+    assert validate_freq("D") == "D" and validate_freq("W-SUN") == "W-SUN"

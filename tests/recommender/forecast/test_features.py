@@ -1,6 +1,8 @@
 import numpy as np
 import pandas as pd
+import pytest
 
+from recommender.errors import DataError
 from recommender.forecast.features import (
     SCALE,
     FeatureSpec,
@@ -91,3 +93,14 @@ def test_origin_features_match_plain_rolling_arithmetic():
         panel.price[t] / panel.price[: t + 1].mean(),
         rtol=1e-6,
     )
+
+
+def test_a_panel_too_large_to_build_is_refused_before_it_is_built(monkeypatch):
+    # given a limit of 100 rows and a series with one stray sale decades before the rest
+    monkeypatch.setattr("recommender.forecast.features.MAX_PANEL_ROWS", 100)
+    panel = _panel(n=20)
+    stray = panel.iloc[[0]].assign(ds=pd.Timestamp("1990-01-07"))
+    # when it is completed / then one clear error names the size and the likely cause
+    with pytest.raises(DataError, match=r"would hold [\d,]+ rows .* stray dates"):
+        complete_panel(pd.concat([stray, panel], ignore_index=True), "W-SUN")
+    assert len(complete_panel(panel, "W-SUN")) == 40
