@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from recommender.bundle.atomic import atomic_folder
+from recommender.bundle.limits import check_model_text, load_json, read_small
 from recommender.bundle.manifest import (
     MANIFEST_FILE,
     METADATA_FILE,
@@ -263,7 +264,7 @@ def bundle_digest(path: str | Path) -> str:
     label = f"bundle {path}"
     manifest_path = Path(path) / MANIFEST_FILE
     try:
-        return hashlib.sha256(manifest_path.read_bytes()).hexdigest()
+        return hashlib.sha256(read_small(manifest_path, label)).hexdigest()
     except FileNotFoundError as exc:
         raise BundleError(f"{label}: no {MANIFEST_FILE} (not a bundle, or incomplete)") from exc
     except OSError as exc:
@@ -292,10 +293,7 @@ def load_bundle(path: str | Path) -> Bundle:
     files, blobs = read_verified(bundle_path, label, keep_bytes=True)
     digest = hashlib.sha256(blobs[MANIFEST_FILE]).hexdigest()
 
-    try:
-        metadata = json.loads(blobs[METADATA_FILE].decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise BundleError(f"{label}: {METADATA_FILE} is not valid JSON ({exc})") from exc
+    metadata = load_json(blobs[METADATA_FILE], label, METADATA_FILE)
     if not isinstance(metadata, dict):
         raise BundleError(f"{label}: {METADATA_FILE} is not a JSON object")
     declared = metadata.get("files")
@@ -310,7 +308,12 @@ def load_bundle(path: str | Path) -> Bundle:
     for name, file_name in declared["models"].items():
         blob = _declared_blob(label, blobs, file_name, MODEL_FILE_PATTERN, name)
         try:
-            boosters[name] = lightgbm.Booster(model_str=blob.decode("utf-8"))
+            text = blob.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise BundleError(f"{label}: {file_name} is not a LightGBM model ({exc})") from exc
+        check_model_text(text, label, file_name)  # LightGBM's parser can crash the process
+        try:
+            boosters[name] = lightgbm.Booster(model_str=text)
         except Exception as exc:
             raise BundleError(f"{label}: {file_name} is not a LightGBM model ({exc})") from exc
     tables: dict[str, pd.DataFrame] = {}

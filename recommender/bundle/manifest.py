@@ -9,6 +9,7 @@ import os
 import re
 from pathlib import Path
 
+from recommender.bundle.limits import load_json, read_small
 from recommender.config import ENV_BUNDLE_KEY
 from recommender.errors import BundleError
 
@@ -37,6 +38,7 @@ MODEL_FILE_PATTERN = re.compile(r"model_([a-z0-9_]+)\.txt")
 TABLE_FILE_PATTERN = re.compile(r"table_([a-z0-9_]+)\.parquet")
 """A table file name; group 1 is the table's name."""
 
+_SIGNATURE_BYTES = 1024
 _HEX_DIGEST = re.compile(r"[0-9a-f]{64}")
 _CHUNK = 1 << 20
 
@@ -88,7 +90,7 @@ def read_verified(
     if not path.is_dir():
         raise BundleError(f"{label}: is not a directory")
     try:
-        manifest_bytes = (path / MANIFEST_FILE).read_bytes()
+        manifest_bytes = read_small(path / MANIFEST_FILE, label)
     except FileNotFoundError as exc:
         raise BundleError(f"{label}: no {MANIFEST_FILE} (not a bundle, or incomplete)") from exc
     except OSError as exc:
@@ -130,10 +132,7 @@ def read_verified(
 
 def _parse_manifest(label: str, manifest_bytes: bytes) -> dict[str, str]:
     """Parse and check the structure of MANIFEST.json."""
-    try:
-        manifest = json.loads(manifest_bytes.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise BundleError(f"{label}: {MANIFEST_FILE} is not valid JSON ({exc})") from exc
+    manifest = load_json(manifest_bytes, label, MANIFEST_FILE)
     if not isinstance(manifest, dict):
         raise BundleError(f"{label}: {MANIFEST_FILE} is not a JSON object")
     version = manifest.get("schema_version")
@@ -170,7 +169,8 @@ def _parse_manifest(label: str, manifest_bytes: bytes) -> dict[str, str]:
 def _check_signature(path: Path, label: str, key: bytes, manifest_bytes: bytes) -> None:
     """Require a MANIFEST.sig that matches the manifest under ``key``."""
     try:
-        signature = (path / SIGNATURE_FILE).read_text(encoding="ascii").strip()
+        signature = read_small(path / SIGNATURE_FILE, label, _SIGNATURE_BYTES).decode("ascii")
+        signature = signature.strip()
     except FileNotFoundError as exc:
         raise BundleError(
             f"{label}: is not signed ({SIGNATURE_FILE} missing) but {ENV_BUNDLE_KEY} is set"
