@@ -70,9 +70,13 @@ def _outputs(folder: str, key: float | None) -> RunOutputs | None:
 
 
 def outputs() -> RunOutputs | None:
-    """The latest run outputs, or None."""
+    """The latest run outputs, or None (saying why when they exist but do not verify)."""
     folder = artifacts_dir()
-    return _outputs(str(folder), stamp(folder))
+    try:
+        return _outputs(str(folder), stamp(folder))
+    except DataError as exc:
+        st.error(tr("outputs_unverified", error=str(exc).splitlines()[0]))
+        return None
 
 
 def data_key() -> str:

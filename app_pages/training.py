@@ -2,17 +2,14 @@
 
 Nothing trains in a page's request path unless a user presses the button. Training calls the
 same job as ``xingnong run`` (``pipelines.jobs.run_all``) on the data folder the app reads
-(``XINGNONG_DATA``, else the demo data) and logs to MLflow like it. A lock file in the project
-folder keeps two app sessions from training at once (the second is told to wait).
+(``XINGNONG_DATA``, else the demo data) and logs to MLflow like it. The run's own lock in the
+project folder keeps two trainings (app sessions or commands) from running at once: the second
+is told to wait.
 """
 
 from __future__ import annotations
 
-import fcntl
 import logging
-import os
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import streamlit as st
@@ -24,33 +21,9 @@ from recommender.data.artifacts import RunOutputs
 from recommender.data.ingest import IngestResult
 from recommender.errors import XingnongError
 
-LOCK_FILE = ".training.lock"
 FLASH = "flash"
 """Session-state key of a message shown once after the rerun (``app.py`` shows it)."""
 log = logging.getLogger(__name__)
-
-
-@contextmanager
-def exclusive(path: Path) -> Iterator[bool]:
-    """Hold an exclusive lock on ``path`` while the block runs; yields False when it is taken.
-
-    The operating system releases the lock when the process ends, so a crash leaves no stale
-    lock behind.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_CREAT | os.O_RDWR, 0o600)
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            yield False
-            return
-        try:
-            yield True
-        finally:
-            fcntl.flock(fd, fcntl.LOCK_UN)
-    finally:
-        os.close(fd)
 
 
 def require_outputs() -> RunOutputs:
@@ -85,31 +58,30 @@ def train_on_upload(result: IngestResult) -> None:
 
 def _train(upload: IngestResult | None) -> None:
     """Train (on the staged upload, if any) with a progress bar, one session at a time."""
-    from pipelines.jobs import run_all, stage_upload  # heavy (MLflow, LightGBM): when asked
+    from pipelines.jobs import RunBusy, run_all, stage_upload  # heavy: imported when asked
 
     bar = st.progress(0.0, text=tr("training_validate"))
 
     def progress(step: str, fraction: float) -> None:
         bar.progress(min(max(fraction, 0.0), 1.0), text=tr(f"training_{step}"))
 
-    with exclusive(settings().home / LOCK_FILE) as mine:
-        if not mine:
-            bar.empty()
-            st.warning(tr("training_busy"))
-            return
-        try:
-            folder = None
-            if upload is not None:
-                folder = stage_upload(upload.sales, Path(data_key()), settings().uploads_dir)
-            run_all(folder, progress=progress)
-        except XingnongError as exc:
-            bar.empty()
-            st.error(tr("training_failed", error=str(exc).splitlines()[0]))
-            return
-        except Exception as exc:  # noqa: BLE001 - the user gets one line, the log the rest
-            log.exception("training from the app failed")
-            bar.empty()
-            st.error(tr("training_failed", error=type(exc).__name__))
-            return
+    try:
+        folder = None
+        if upload is not None:
+            folder = stage_upload(upload.sales, Path(data_key()), settings().uploads_dir)
+        run_all(folder, progress=progress)
+    except RunBusy:
+        bar.empty()
+        st.warning(tr("training_busy"))
+        return
+    except XingnongError as exc:
+        bar.empty()
+        st.error(tr("training_failed", error=str(exc).splitlines()[0]))
+        return
+    except Exception as exc:  # noqa: BLE001 - the user gets one line, the log the rest
+        log.exception("training from the app failed")
+        bar.empty()
+        st.error(tr("training_failed", error=type(exc).__name__))
+        return
     st.session_state[FLASH] = tr("training_done")
     st.rerun()

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from recommender.config import DEMO_DATA_DIR
+from recommender.data.artifacts import write_outputs_manifest
 from recommender.data.layout import FORECAST_FILE, METRICS_FILE, REFERENCE_FILES, SALES_FILE
 from recommender.decide.evidence import Evidence, load_evidence
 
@@ -63,6 +64,7 @@ def hand_forecast(folder: Path, artifacts: Path) -> Path:
     artifacts.mkdir(parents=True, exist_ok=True)
     forecast.to_csv(artifacts / FORECAST_FILE, index=False)
     (artifacts / METRICS_FILE).write_text(json.dumps({"data_digest": "test"}))
+    write_outputs_manifest(artifacts)
     return artifacts
 
 

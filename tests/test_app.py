@@ -92,16 +92,6 @@ def test_the_train_button_trains_with_progress_and_the_pages_then_show_the_resul
     assert runs["WAPE 兴农模型"].iloc[0] == f"{overall['forecast']['wape']:.1%}"
 
 
-def test_a_second_training_waits_for_the_first(tmp_path):
-    from app_pages.training import exclusive
-
-    lock = tmp_path / "home" / ".training.lock"
-    with exclusive(lock) as first, exclusive(lock) as second:
-        assert first and not second
-    with exclusive(lock) as again:
-        assert again  # released when the first finished
-
-
 def test_every_page_renders(home):
     at = _app()
     assert not at.exception

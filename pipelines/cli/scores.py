@@ -18,4 +18,4 @@ def versus_baselines(overall: dict[str, Any]) -> str:
     text = f"seasonal naive {overall['seasonal_naive']['wape']:.3f}"
     if "ets" in overall:
         return f"{text}, ETS {overall['ets']['wape']:.3f}"
-    return f"{text}; ETS and Theta not fitted (large panel, see --statistical)"
+    return f"{text}; ETS and Theta not fitted (see --statistical)"

@@ -10,9 +10,11 @@ from pipelines.cli.scores import versus_baselines
 from pipelines.jobs.demand import train_demand
 from pipelines.jobs.differentiation import train_brand, train_processing
 from pipelines.jobs.engine import open_engine, read_sales
+from pipelines.jobs.transaction import run_lock
 from recommender.config import REGISTERED_DEMAND_MODEL, settings
+from recommender.data.artifacts import record_outputs
 from recommender.data.folder import read_data_folder
-from recommender.data.layout import BRAND_FILE, PROCESSING_FILE
+from recommender.data.layout import BRAND_FILE, ELASTICITY_FILE, MULTIPLIERS_FILE, PROCESSING_FILE
 from recommender.decide.evidence import load_evidence
 
 _EXAMPLES = """examples:
@@ -62,15 +64,17 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def _differentiation(args: argparse.Namespace) -> int:
     """Score processing options or regional brands from the forecast ``demand`` wrote."""
     out = settings().artifacts_dir
-    evidence = load_evidence(args.data, out)
-    track = not args.no_mlflow
-    if args.model == "processing":
-        table, _ = train_processing(evidence, out, track=track)
-        written = out / PROCESSING_FILE
-    else:
-        table = train_brand(evidence, out, track=track)
-        written = out / BRAND_FILE
-    print(f"{args.model}: {len(table)} rows written to {written}")
+    with run_lock(settings().home):
+        evidence = load_evidence(args.data, out)
+        track = not args.no_mlflow
+        if args.model == "processing":
+            table, _ = train_processing(evidence, out, track=track)
+            names = [PROCESSING_FILE, MULTIPLIERS_FILE, ELASTICITY_FILE]
+        else:
+            table = train_brand(evidence, out, track=track)
+            names = [BRAND_FILE]
+        record_outputs(out, names)
+    print(f"{args.model}: {len(table)} rows written to {out / names[0]}")
     return 0
 
 
@@ -79,7 +83,8 @@ def run(args: argparse.Namespace) -> int:
     if args.model != "demand":
         return _differentiation(args)
     job = job_settings(args)
-    with open_engine(job) as engine:
+    bundle = args.bundle or settings().demand_bundle
+    with run_lock(settings().home, bundle), open_engine(job) as engine:
         if args.sales:
             inputs = read_sales(args.sales, args.regions, args.products, job, engine)
         else:

@@ -9,6 +9,7 @@ from .run import (
     run_all,
 )
 from .settings import SPLITTABLE, JobSettings
+from .transaction import RunBusy, run_lock
 from .upload import stage_upload
 
 __all__ = [
@@ -17,9 +18,11 @@ __all__ = [
     "DemandOutcome",
     "JobSettings",
     "Progress",
+    "RunBusy",
     "RunReport",
     "backtest_demand",
     "run_all",
+    "run_lock",
     "stage_upload",
     "train_brand",
     "train_demand",

@@ -8,11 +8,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from pipelines.jobs.settings import JobSettings
-from recommender.data.folder import Inputs, read_inputs
+from recommender.data.folder import Inputs, check_accounting, read_inputs
 from recommender.data.pii import pii_key_from_env
 from recommender.data.readers import CSV_SUFFIXES
 from recommender.data.reference import load_products, load_regions
-from recommender.errors import DataError, EngineError
+from recommender.errors import EngineError
 from recommender.forecast.engine import Engine, LocalEngine
 from recommender.forecast.settings import LOCAL
 
@@ -92,14 +92,7 @@ def read_sales(
         products=product_table,
         pii_key=pii_key_from_env(),
     )
-    log.info(
-        "sales: %s rows read, %s accepted, %s quarantined (by the workers)",
-        f"{summed.rows_read:,}",
-        f"{summed.rows_accepted:,}",
-        f"{summed.rows_quarantined:,}",
-    )
-    if summed.rows_accepted == 0:
-        raise DataError(f"no usable sales rows in {sales} (run 'xingnong validate' for reasons)")
+    check_accounting(summed, sales, "(by the workers)")
     return Inputs(summed, region_table, product_table, str(sales))
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import shutil
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,8 +16,11 @@ from pipelines.jobs.demand import train_demand
 from pipelines.jobs.differentiation import train_brand, train_processing, write_recommendations
 from pipelines.jobs.outputs import write_csv, write_json
 from pipelines.jobs.settings import JobSettings
+from pipelines.jobs.transaction import run_lock
 from recommender import config
+from recommender.bundle import atomic_folder, replace_folder
 from recommender.config import REGISTERED_DEMAND_MODEL
+from recommender.data.artifacts import write_outputs_manifest
 from recommender.data.assumptions import Assumption
 from recommender.data.folder import read_data_folder, read_knowledge
 from recommender.data.layout import (
@@ -135,6 +140,34 @@ def run_all(
     job = settings or JobSettings()
     folder = Path(data or config.settings().data_dir).resolve()
     out = Path(out) if out else config.settings().artifacts_dir
+    bundle = config.settings().demand_bundle
+    staged_bundle = bundle.parent / f".tmp-{bundle.name}-run-{uuid.uuid4().hex[:12]}"
+    # One run at a time; everything is built aside and swapped in at the end, so readers see
+    # the previous run whole until then, and a run that fails or is killed changes nothing.
+    with run_lock(config.settings().home, out, bundle):
+        try:
+            with atomic_folder(f"artifacts {out}", out) as stage:
+                report = _run(folder, out, stage, job, track, progress, staged_bundle / bundle.name)
+                replace_folder(f"bundle {bundle}", staged_bundle / bundle.name, bundle)
+                write_outputs_manifest(stage)
+        finally:
+            shutil.rmtree(staged_bundle, ignore_errors=True)
+    report = dataclasses.replace(report, bundle=bundle)
+    if progress is not None:
+        progress("done", 1.0)
+    return report
+
+
+def _run(
+    folder: Path,
+    out: Path,
+    stage: Path,
+    job: JobSettings,
+    track: bool,
+    progress: Progress | None,
+    bundle: Path,
+) -> RunReport:
+    """The run's steps, writing into ``stage`` (swapped in as ``out``) and ``bundle``."""
     _step(progress, 0, "validating %s", folder)
     inputs = read_data_folder(folder)
     advised = inputs.regions is not None and inputs.products is not None
@@ -143,41 +176,42 @@ def run_all(
         assumed = read_knowledge(folder, inputs.products, inputs.regions).assumptions
     written = []
     if inputs.ingest.rows_quarantined:
-        quarantine = out / QUARANTINE_FILE
+        quarantine = stage / QUARANTINE_FILE
         written.append(write_csv(inputs.ingest.quarantine, quarantine, excel_bom=True))
     _step(progress, 1, "demand: backtest and training")
     demand = _DemandProgress(progress)
-    outcome = train_demand(inputs, job, track=track, report=demand.report, plan=demand.plan)
+    outcome = train_demand(
+        inputs, job, bundle=bundle, track=track, report=demand.report, plan=demand.plan
+    )
     _step(progress, 2, "writing the forecast to %s", out)
-    written.append(write_csv(outcome.forecast, out / FORECAST_FILE))
-    written.append(write_csv(outcome.backtest, out / BACKTEST_FILE))
+    written.append(write_csv(outcome.forecast, stage / FORECAST_FILE))
+    written.append(write_csv(outcome.backtest, stage / BACKTEST_FILE))
     served = {
         "registered_model": REGISTERED_DEMAND_MODEL,
         "model_version": outcome.version,
         "data_folder": str(folder),
     }
     said = {"assumptions": [dataclasses.asdict(a) for a in assumed]}
-    written.append(write_json({**outcome.metrics, **served, **said}, out / METRICS_FILE))
+    written.append(write_json({**outcome.metrics, **served, **said}, stage / METRICS_FILE))
     decisions: dict[str, dict[str, float]] = {}
     if advised:
-        evidence = load_evidence(folder, out)
+        write_outputs_manifest(stage)  # the evidence reads the forecast back, verified
+        evidence = load_evidence(folder, stage)
         _step(progress, 3, "processing options and regional brands")
-        _, multipliers = train_processing(evidence, out, track=track)
+        _, multipliers = train_processing(evidence, stage, track=track)
         evidence = dataclasses.replace(evidence, multipliers=multipliers)
-        train_brand(evidence, out, track=track)
-        written += [out / PROCESSING_FILE, out / BRAND_FILE]
+        train_brand(evidence, stage, track=track)
+        written += [stage / PROCESSING_FILE, stage / BRAND_FILE]
         _step(progress, 4, "recommendations")
         weeks = job.backtest.horizon
-        written += write_recommendations(evidence, out, weeks=weeks, track=track)
+        written += write_recommendations(evidence, stage, weeks=weeks, track=track)
         _step(progress, 5, "decision backtest: the listing plan replayed on past windows")
-        decisions = backtest_decisions(evidence, outcome.backtest, out, track=track)
-        written.append(out / DECISIONS_FILE)
+        decisions = backtest_decisions(evidence, outcome.backtest, stage, track=track)
+        written.append(stage / DECISIONS_FILE)
         metrics = {**outcome.metrics, **served, **said, "decisions": decisions}
-        write_json(metrics, out / METRICS_FILE)
+        write_json(metrics, stage / METRICS_FILE)
     else:
         log.info("no regions or products table: processing, brand and recommendations skipped")
-    if progress is not None:
-        progress("done", 1.0)
     ingest = inputs.ingest
     return RunReport(
         data=folder,
@@ -188,7 +222,7 @@ def run_all(
         metrics=outcome.metrics,
         bundle=outcome.bundle,
         model_version=outcome.version,
-        written=tuple(written),
+        written=tuple(out / Path(p).relative_to(stage) for p in written),
         advised=advised,
         assumptions=assumed,
         decisions=decisions,

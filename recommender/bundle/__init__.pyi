@@ -1,4 +1,4 @@
-from .atomic import atomic_folder, write_atomic
+from .atomic import atomic_folder, remove_leftovers, replace_folder, write_atomic
 from .folder import (
     Bundle,
     bundle_digest,
@@ -11,6 +11,8 @@ from .versions import library_versions
 __all__ = [
     "Bundle",
     "atomic_folder",
+    "remove_leftovers",
+    "replace_folder",
     "bundle_digest",
     "library_versions",
     "load_bundle",

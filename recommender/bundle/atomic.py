@@ -18,7 +18,7 @@ from pathlib import Path
 
 from recommender.errors import XingnongError
 
-__all__ = ["atomic_folder", "write_atomic"]
+__all__ = ["atomic_folder", "remove_leftovers", "replace_folder", "write_atomic"]
 
 _TEMP_PREFIX = ".tmp-"
 _OLD_PREFIX = ".old-"
@@ -55,14 +55,17 @@ def atomic_folder(
     parent = dest.parent if str(dest.parent) else Path(".")
     try:
         parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(dir=parent, prefix=_TEMP_PREFIX))
+        tmp = Path(tempfile.mkdtemp(dir=parent, prefix=f"{_TEMP_PREFIX}{dest.name}-"))
     except OSError as exc:
         raise error(f"{label}: cannot create a folder next to it ({exc})") from exc
 
     try:
         yield tmp
-        for p in tmp.iterdir():
-            _fsync_file(p)
+        for p in sorted(tmp.rglob("*"), reverse=True):  # files, then their folders
+            if p.is_file():
+                _fsync_file(p)
+            elif p.is_dir():
+                _fsync_dir(p)
         _fsync_dir(tmp)
         _move_into_place(label, tmp, dest, error)
     except error:
@@ -71,6 +74,47 @@ def atomic_folder(
     except Exception as exc:
         shutil.rmtree(tmp, ignore_errors=True)
         raise error(f"{label}: cannot be written ({exc})") from exc
+
+
+def replace_folder(label: str, src: Path, dest: Path) -> None:
+    """Move a complete folder to ``dest`` in one step, replacing the folder there.
+
+    Args:
+        label: How errors name the folder.
+        src: The complete folder (on the same file system).
+        dest: Where it goes.
+
+    Raises:
+        XingnongError: The move failed (``dest`` is then as it was).
+    """
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    _move_into_place(label, src, dest, XingnongError)
+
+
+def remove_leftovers(dest: Path) -> list[Path]:
+    """Remove the temporary and old folders interrupted writes of ``dest`` left beside it.
+
+    Only call it while no write of ``dest`` can be under way (a run holds its lock).
+
+    Args:
+        dest: A folder written with :func:`atomic_folder` (it is itself left alone).
+
+    Returns:
+        What was removed.
+    """
+    parent = dest.parent
+    if not parent.is_dir():
+        return []
+    removed = []
+    prefixes = (f"{_TEMP_PREFIX}{dest.name}-", f"{_OLD_PREFIX}{dest.name}-")
+    for p in parent.iterdir():
+        if p.name.startswith(prefixes):
+            if p.is_dir() and not p.is_symlink():
+                shutil.rmtree(p, ignore_errors=True)
+            else:
+                p.unlink(missing_ok=True)
+            removed.append(p)
+    return removed
 
 
 def _move_into_place(label: str, tmp: Path, dest: Path, error: type[XingnongError]) -> None:

@@ -56,6 +56,28 @@ class Inputs:
     source: str
 
 
+def check_accounting(result: IngestResult | SummedIngest, sales: Path, where: str = "") -> None:
+    """Log how many sales rows were read, accepted and quarantined; refuse when none is usable.
+
+    Args:
+        result: The ingest's outcome.
+        sales: The input, for the error.
+        where: Words added to the log line (``(by the workers)``).
+
+    Raises:
+        DataError: When no row was accepted.
+    """
+    log.info(
+        "sales: %s rows read, %s accepted, %s quarantined%s",
+        f"{result.rows_read:,}",
+        f"{result.rows_accepted:,}",
+        f"{result.rows_quarantined:,}",
+        f" {where}" if where else "",
+    )
+    if result.rows_accepted == 0:
+        raise DataError(f"no usable sales rows in {sales} (run 'xingnong validate' for reasons)")
+
+
 def read_inputs(sales: Path, regions: Path | None = None, products: Path | None = None) -> Inputs:
     """Read and validate a sales file and the optional reference tables.
 
@@ -78,14 +100,7 @@ def read_inputs(sales: Path, regions: Path | None = None, products: Path | None 
     result = validate_sales(
         raw, regions=region_table, products=product_table, pii_key=pii_key_from_env()
     )
-    log.info(
-        "sales: %s rows read, %s accepted, %s quarantined",
-        f"{result.rows_read:,}",
-        f"{result.rows_accepted:,}",
-        f"{result.rows_quarantined:,}",
-    )
-    if result.rows_accepted == 0:
-        raise DataError(f"no usable sales rows in {sales} (run 'xingnong validate' for reasons)")
+    check_accounting(result, sales)
     for line in find_outliers(result.sales).lines():
         log.warning("sales: flagged, still accepted: %s", line)
     return Inputs(result, region_table, product_table, str(sales))

@@ -40,6 +40,10 @@ MULTIPLIERS_FILE = "form_multipliers.csv"
 ELASTICITY_FILE = "volume_elasticity.csv"
 DECISIONS_FILE = "decisions.csv"
 RECOMMENDATIONS_DIR = "recommendations"
+OUTPUTS_MANIFEST_FILE = "MANIFEST.json"
+"""SHA-256 of every file a run wrote in the artifacts folder (checked on read)."""
+OUTPUTS_SIGNATURE_FILE = "MANIFEST.sig"
+"""HMAC of the outputs manifest, when ``XINGNONG_BUNDLE_KEY`` is set."""
 
 
 def sales_file(folder: Path) -> Path | None:

@@ -47,10 +47,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "training_recommendations": ("正在生成建议…", "Making the recommendations…"),
     "training_done": ("训练完成。", "Training finished."),
     "training_busy": (
-        "另一个会话正在训练，请稍后刷新。",
-        "Another session is training: refresh in a moment.",
+        "另一个训练正在进行，请稍后刷新。",
+        "Another training is running: refresh in a moment.",
     ),
     "training_failed": ("训练失败：{error}", "Training failed: {error}"),
+    "outputs_unverified": (
+        "最近一次运行的结果无法验证，请重新训练：{error}",
+        "The latest run's outputs do not verify; train again: {error}",
+    ),
     "no_recommendations": (
         "无法为该地区生成建议：{error}",
         "No recommendations for this region: {error}",

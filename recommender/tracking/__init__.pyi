@@ -5,6 +5,7 @@ from .registry import (
     MODEL_NAME,
     champion_version,
     load_registered_bundle,
+    load_registered_model,
     log_bundle_model,
     promote,
 )
@@ -32,6 +33,7 @@ __all__ = [
     "champion_version",
     "configure",
     "load_registered_bundle",
+    "load_registered_model",
     "log_artifacts",
     "log_bundle_model",
     "log_dict",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import warnings
 from datetime import UTC, datetime
 from importlib import metadata as importlib_metadata
@@ -15,6 +17,7 @@ from mlflow.exceptions import MlflowException
 from mlflow.models import Model
 
 from recommender.bundle import Bundle, bundle_digest, load_bundle, verify_bundle
+from recommender.bundle.limits import read_small
 from recommender.config import CHAMPION_ALIAS, REGISTERED_DEMAND_MODEL
 from recommender.errors import BundleError
 from recommender.tracking.runs import require_run
@@ -27,6 +30,7 @@ __all__ = [
     "PYFUNC_FILE",
     "champion_version",
     "load_registered_bundle",
+    "load_registered_model",
     "log_bundle_model",
     "promote",
 ]
@@ -163,6 +167,31 @@ def champion_version(
     }
 
 
+def _download(name: str, alias: str, dst: Path | None) -> tuple[Path, str]:
+    """Resolve ``name@alias`` to its version and download that model; its folder and URI."""
+    ensure_configured()
+    client = MlflowClient()
+    try:
+        client.get_registered_model(name)
+    except MlflowException as exc:
+        raise BundleError(f"no registered model named {name!r}") from exc
+    version = _version_by_alias(client, name, alias)
+    if version is None:
+        raise BundleError(f"registered model {name!r} has no version with alias @{alias}")
+    uri = f"models:/{name}/{version.version}"
+    if dst is not None:
+        Path(dst).mkdir(parents=True, exist_ok=True)
+    try:
+        local = Path(
+            mlflow.artifacts.download_artifacts(
+                artifact_uri=uri, dst_path=None if dst is None else str(dst)
+            )
+        )
+    except (MlflowException, OSError) as exc:
+        raise BundleError(f"cannot download {uri} ({exc})") from exc
+    return local, uri
+
+
 def load_registered_bundle(
     name: str = REGISTERED_DEMAND_MODEL,
     alias: str = CHAMPION_ALIAS,
@@ -186,27 +215,60 @@ def load_registered_bundle(
         BundleError: The model, the alias or the bundle artifact is missing, or the bundle does
             not verify.
     """
-    ensure_configured()
-    client = MlflowClient()
-    try:
-        client.get_registered_model(name)
-    except MlflowException as exc:
-        raise BundleError(f"no registered model named {name!r}") from exc
-    version = _version_by_alias(client, name, alias)
-    if version is None:
-        raise BundleError(f"registered model {name!r} has no version with alias @{alias}")
-    uri = f"models:/{name}/{version.version}"
-    if dst is not None:
-        Path(dst).mkdir(parents=True, exist_ok=True)
-    try:
-        local = Path(
-            mlflow.artifacts.download_artifacts(
-                artifact_uri=uri, dst_path=None if dst is None else str(dst)
-            )
-        )
-    except (MlflowException, OSError) as exc:
-        raise BundleError(f"cannot download {uri} ({exc})") from exc
+    local, uri = _download(name, alias, dst)
     return load_bundle(_bundle_dir(local, uri))
+
+
+def load_registered_model(
+    name: str = REGISTERED_DEMAND_MODEL,
+    alias: str = CHAMPION_ALIAS,
+    dst: Path | None = None,
+) -> Any:
+    """Load ``models:/name@alias`` as a pyfunc model, verifying everything it would run first.
+
+    MLflow runs a models-from-code file when it loads the model, before any check of ours could
+    run inside it. So the logged file is compared, byte for byte by SHA-256, with this
+    package's own serving file, and the bundle is verified (with its signature when
+    ``XINGNONG_BUNDLE_KEY`` is set), before MLflow is asked to load anything.
+
+    Args:
+        name: Registered model name.
+        alias: The alias.
+        dst: Folder to download into (as for :func:`load_registered_bundle`).
+
+    Returns:
+        The loaded ``mlflow.pyfunc.PyFuncModel``.
+
+    Raises:
+        BundleError: Missing model or alias, a changed serving file, or a bundle that does not
+            verify.
+    """
+    local, uri = _download(name, alias, dst)
+    code = local / Path(_code_path(local, uri)).name
+    try:
+        actual = hashlib.sha256(read_small(code, uri)).hexdigest()
+    except FileNotFoundError as exc:
+        raise BundleError(f"{uri}: its serving file {code.name} is missing") from exc
+    expected = hashlib.sha256(PYFUNC_FILE.read_bytes()).hexdigest()
+    if not hmac.compare_digest(actual, expected):
+        raise BundleError(
+            f"{uri}: its serving file {code.name} differs from this package's (changed after "
+            "logging, or logged by another version): not loaded"
+        )
+    verify_bundle(_bundle_dir(local, uri))
+    return mlflow.pyfunc.load_model(str(local))
+
+
+def _code_path(local: Path, uri: str) -> str:
+    """The models-from-code file a logged model names in its ``MLmodel``."""
+    try:
+        flavor = Model.load(str(local)).flavors.get("python_function", {})
+    except Exception as exc:  # MLflow raises several types for an unreadable MLmodel
+        raise BundleError(f"{uri}: its MLmodel cannot be read ({exc})") from exc
+    path = flavor.get("model_code_path")
+    if not isinstance(path, str) or not path.endswith(".py"):
+        raise BundleError(f"{uri}: not a models-from-code pyfunc model")
+    return path
 
 
 def _model_code_path(python_model: str | Path) -> Path:

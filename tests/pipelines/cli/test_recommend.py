@@ -96,3 +96,18 @@ def test_recommend_reads_the_data_folder_the_run_trained_on(tmp_path):
     metrics = json.loads((artifacts / "metrics.json").read_text())
     assert trained_folder(metrics) == folder.resolve()
     assert trained_folder({"data_folder": str(tmp_path / "gone")}) is None
+
+
+def test_recommend_refuses_outputs_cut_after_the_run(tmp_path, capsys):
+    # given a run's outputs (made by hand here) whose forecast was then truncated
+    from tests.helpers import hand_forecast
+
+    folder = write_coop(tmp_path / "coop")
+    out = hand_forecast(folder, settings().artifacts_dir)
+    forecast = out / "forecast.csv"
+    forecast.write_bytes(forecast.read_bytes()[:60])
+    # when recommendations are asked for / then one line says so (no empty plan, no exit 0)
+    code = main(["recommend", "--region", "zhouzhi", "--data", str(folder)])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 1 and len(err) == 1
+    assert "forecast.csv was changed or cut after the run wrote it" in err[0]

@@ -65,3 +65,32 @@ def test_run_all_lists_every_file_it_wrote(tmp_path, tiny_sales):
     assert names[0] == QUARANTINE_FILE and report.rows_quarantined == 1
     assert {FORECAST_FILE, METRICS_FILE} <= set(names)
     assert all(p.parent == out and p.exists() for p in report.written)
+
+
+def test_a_run_that_fails_late_changes_nothing(tmp_path, tiny_sales, monkeypatch):
+    # given a first run's outputs and bundle
+    folder = tmp_path / "coop"
+    folder.mkdir()
+    tiny_sales.to_csv(folder / "sales.csv", index=False)
+    out = tmp_path / "out"
+    first = run_all(folder, out, SMALL, track=False)
+    bundle = first.bundle
+    before = {p: p.read_bytes() for p in [*out.rglob("*"), *bundle.rglob("*")] if p.is_file()}
+    # when a second run on changed data fails after training (as MLflow failing would)
+    tiny_sales.assign(quantity=tiny_sales["quantity"] * 2).to_csv(folder / "sales.csv", index=False)
+
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr("pipelines.jobs.run.write_csv", broken)
+    try:
+        run_all(folder, out, SMALL, track=False)
+    except Exception as exc:  # noqa: BLE001 - any failure will do
+        assert "disk full" in str(exc)
+    else:
+        raise AssertionError("the second run should have failed")
+    # then the first run's outputs and bundle are exactly as they were, and nothing is left over
+    after = {p: p.read_bytes() for p in [*out.rglob("*"), *bundle.rglob("*")] if p.is_file()}
+    assert after == before
+    names = [p.name for p in [*tmp_path.iterdir(), *bundle.parent.iterdir()]]
+    assert not [n for n in names if n.startswith((".tmp-", ".old-"))]

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from recommender.config import DEMO_DATA_DIR
+from recommender.data.artifacts import write_outputs_manifest
 from recommender.data.layout import (
     CROPS_FILE,
     FORECAST_FILE,
@@ -37,6 +38,7 @@ def _artifacts(root, data_folder=None):
     ).to_csv(artifacts / FORECAST_FILE, index=False)
     metrics = {"data_digest": "abc"} | ({"data_folder": str(data_folder)} if data_folder else {})
     (artifacts / METRICS_FILE).write_text(json.dumps(metrics))
+    write_outputs_manifest(artifacts)
     return artifacts
 
 

@@ -188,3 +188,23 @@ def test_default_model_is_the_package_entry_and_serves_the_forecast(demand_bundl
     assert served["region"].tolist() == ["洛川", "洛川"]
     assert served["date"].tolist() == ["2024-06-02", "2024-06-09"]
     assert served["forecast"].tolist() == [20.0, 21.0]
+
+
+def test_a_changed_serving_file_is_refused_before_mlflow_runs_it(demand_bundle, tmp_path):
+    # given a demand bundle logged with the package's own serving file
+    name = "xingnong-demand-guarded"
+    with start_run("registry", run_name="guarded"):
+        registry.log_bundle_model(demand_bundle, registered_name=name, champion=True)
+    # when it is loaded through the verifying loader / then it serves
+    model = registry.load_registered_model(name, dst=tmp_path / "ok")
+    assert model.predict(pd.DataFrame({"region": ["洛川"]}))["forecast"].tolist() == [20.0, 21.0]
+    # given its logged serving file edited in the store (code that would run on load)
+    version = MlflowClient().get_model_version_by_alias(name, "champion")
+    stored = Path(mlflow.artifacts.download_artifacts(f"models:/{name}/{version.version}"))
+    marker = tmp_path / "ran"
+    code = stored / "pyfunc_model.py"
+    code.write_text(code.read_text() + f"\nopen({str(marker)!r}, 'w').close()\n")
+    # when it is loaded again / then it is refused and the edited code never ran
+    with pytest.raises(BundleError, match="serving file pyfunc_model.py differs"):
+        registry.load_registered_model(name)
+    assert not marker.exists()
