@@ -9,6 +9,7 @@ import sys
 from collections.abc import Callable, Sequence
 from types import ModuleType
 
+from pipelines.cli.text import printable
 from recommender.errors import XingnongError
 
 EXIT_OK = 0
@@ -99,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return handler(args)
     except XingnongError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {printable(str(exc))}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)

@@ -12,6 +12,7 @@ from pipelines.cli.args import positive_int
 from recommender.config import settings
 from recommender.decide.evidence import load_evidence
 from recommender.decide.recommend import PLAN_WEEKS, as_table, recommend
+from recommender.errors import XingnongError
 
 log = logging.getLogger(__name__)
 
@@ -42,8 +43,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--weeks",
         type=positive_int,
-        default=PLAN_WEEKS,
-        help="weeks of listing plan (default: %(default)s)",
+        default=None,
+        help=f"weeks of listing plan, at most the weeks the forecast covers (default: "
+        f"{PLAN_WEEKS}, or fewer when the forecast covers fewer)",
     )
     parser.add_argument("--format", choices=["json", "table"], default="table")
     parser.add_argument("--lang", choices=["en", "zh"], default="en", help="table language")
@@ -57,7 +59,14 @@ def run(args: argparse.Namespace) -> int:
     """Print the recommendations for one region."""
     start = time.perf_counter()
     evidence = load_evidence(args.data, settings().artifacts_dir)
-    doc = recommend(evidence, args.region, weeks=args.weeks)
+    covered = int(evidence.forecast["date"].nunique())
+    weeks = min(PLAN_WEEKS, covered) if args.weeks is None else args.weeks
+    if weeks > covered:  # the plan cannot reach past the forecast
+        raise XingnongError(
+            f"the forecast covers {covered} weeks, so --weeks can be at most {covered} "
+            "(train with a longer --horizon for a longer plan)"
+        )
+    doc = recommend(evidence, args.region, weeks=weeks)
     if args.format == "json":
         print(json.dumps(doc, ensure_ascii=False, indent=2, default=str))
     else:

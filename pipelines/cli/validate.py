@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from pipelines.cli.args import check_outputs
+from pipelines.cli.text import printable
 from pipelines.jobs.outputs import write_csv
 from recommender.config import ENV_PII_KEY
 from recommender.data.assumptions import summarise
@@ -122,7 +123,8 @@ def format_report(result: IngestResult, quarantine_path: Path | None = None) -> 
     lines += [f"  {reason:<18}{count:>{width},}" for reason, count in counts.items()]
     lines.append(_personal_line(result))
     if result.dropped_columns:
-        lines.append(f"dropped columns: {', '.join(result.dropped_columns)} (not in the contract)")
+        dropped = printable(", ".join(result.dropped_columns))
+        lines.append(f"dropped columns: {dropped} (not in the contract)")
     lines += [f"flagged (accepted): {line}" for line in find_outliers(result.sales).lines()]
     if quarantine_path is not None:
         lines.append(f"quarantine file: {quarantine_path}")

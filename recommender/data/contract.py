@@ -97,6 +97,7 @@ PII_COLUMNS: dict[str, str] = {
     "email": PII_OTHER,
     "id_card": PII_OTHER,
     "wechat_id": PII_OTHER,
+    "note": PII_OTHER,
 }
 
 # Header aliases (after :func:`normalise_header`) -> contract column.
@@ -158,6 +159,32 @@ HEADER_ALIASES: dict[str, str] = {
     "微信": "wechat_id",
     "微信号": "wechat_id",
     "wechat": "wechat_id",
+    "收件人": "customer_name",
+    "收货人姓名": "customer_name",
+    "receiver": "customer_name",
+    "receiver_name": "customer_name",
+    "recipient": "customer_name",
+    "buyer_name": "customer_name",
+    "customer": "customer_name",
+    "收件人电话": "phone",
+    "收货人电话": "phone",
+    "收货人手机": "mobile",
+    "receiver_phone": "phone",
+    "receiver_mobile": "mobile",
+    "buyer_phone": "phone",
+    "收件地址": "address",
+    "receiver_address": "address",
+    "shipping_address": "address",
+    "delivery_address": "address",
+    # free text written by or about a buyer may name or locate them: treated as personal
+    "备注": "note",
+    "买家留言": "note",
+    "留言": "note",
+    "remark": "note",
+    "remarks": "note",
+    "note": "note",
+    "notes": "note",
+    "comment": "note",
 }
 
 

@@ -111,3 +111,14 @@ def test_recommend_refuses_outputs_cut_after_the_run(tmp_path, capsys):
     err = capsys.readouterr().err.strip().splitlines()
     assert code == 1 and len(err) == 1
     assert "forecast.csv was changed or cut after the run wrote it" in err[0]
+
+
+def test_a_plan_longer_than_the_forecast_is_refused_not_cut(tmp_path, capsys):
+    from tests.helpers import hand_forecast
+
+    folder = write_coop(tmp_path / "coop")
+    hand_forecast(folder, settings().artifacts_dir)  # 8 weeks of forecast
+    code = main(["recommend", "--region", "zhouzhi", "--data", str(folder), "--weeks", "52"])
+    err = capsys.readouterr().err.strip().splitlines()
+    errors = [line for line in err if line.startswith("error:")]
+    assert code == 1 and errors == [err[-1]] and "--weeks can be at most 8" in err[-1]

@@ -81,7 +81,8 @@ def test_validate_prints_the_accounting_and_writes_the_quarantine(files, tmp_pat
         "bad_date": 1,
         "negative_quantity": 1,
     }
-    assert "dropped columns: 备注" in printed
+    assert "dropped columns" not in printed  # 备注 (a remark) counts as personal
+    assert "note" in printed.split("personal columns:")[1].splitlines()[0]
     assert f"quarantine file: {out}" in printed
     # and the quarantine file is UTF-8 with a BOM, holding the bad rows with reasons
     assert out.read_bytes().startswith(b"\xef\xbb\xbf")

@@ -65,12 +65,26 @@ def test_canonical_column_maps_aliases(header, expected):
 
 
 @pytest.mark.parametrize(
-    "header", ["phone", "Customer_Name", "姓名", "手机号", "收货地址", "email", "微信号", "id_card"]
+    "header",
+    [
+        "phone",
+        "Customer_Name",
+        "姓名",
+        "手机号",
+        "收货地址",
+        "email",
+        "微信号",
+        "id_card",
+        "收件人",
+        "receiver_phone",
+        "备注",
+        "remark",
+    ],  # fmt: skip
 )
 def test_pii_columns_are_recognised(header):
     assert c.is_pii_column(header)
 
 
-@pytest.mark.parametrize("header", ["date", "region", "order_id", "name_en", "备注"])
+@pytest.mark.parametrize("header", ["date", "region", "order_id", "name_en", "等级"])
 def test_non_personal_columns_are_not_pii(header):
     assert not c.is_pii_column(header)

@@ -184,11 +184,13 @@ def test_with_tables_a_key_matches_ignoring_case_and_becomes_the_tables_code():
 
 def test_extra_columns_are_dropped_and_reported():
     raw = _sales(
-        [["2024-03-05", "a", "p", "1", "note"]], ("date", "region", "product", "quantity", "备注")
+        [["2024-03-05", "a", "p", "1", "A", "送到幸福路"]],
+        ("date", "region", "product", "quantity", "等级", "备注"),
     )
     result = validate_sales(raw, today=TODAY)
-    assert result.dropped_columns == ["备注"]
-    assert "备注" not in result.sales.columns
+    # a free-text remark may name or locate a buyer: personal, never kept raw
+    assert result.dropped_columns == ["等级"] and result.pii_columns == ["note"]
+    assert "等级" not in result.sales.columns and "note" not in result.sales.columns
 
 
 def test_future_date_depends_on_today():
