@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import shutil
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
@@ -14,12 +16,13 @@ import pandas as pd
 from pipelines.jobs.engine import open_engine
 from pipelines.jobs.settings import JobSettings
 from recommender import tracking
-from recommender.bundle import library_versions
+from recommender.bundle import check_replaceable, library_versions, replace_folder
 from recommender.config import DEMAND_EXPERIMENT, REGISTERED_DEMAND_MODEL, settings
 from recommender.data.aggregate import SummedIngest
 from recommender.data.contract import DS
 from recommender.data.folder import Inputs
 from recommender.data.layout import BACKTEST_FILE, METRICS_FILE
+from recommender.errors import XingnongError
 from recommender.forecast import (
     DemandRun,
     Panel,
@@ -177,12 +180,42 @@ def train_demand(
             "quarantined": inputs.ingest.rows_quarantined,
         },
     }
-    run.forecaster.save(path, meta, forecast)
-    log.info("bundle saved: %s", path)
+    check_replaceable(path)  # before any work is kept: never over a folder it did not write
     contract_forecast = from_model_frame(forecast, panel.series)
     table = backtest_table(run)
-    version = _track(run, doc, path, forecast, table, inputs) if track else None
+    # Saved aside, logged, then swapped in: if MLflow fails the previous bundle stays.
+    staged = path.parent / f".tmp-{path.name}-train-{uuid.uuid4().hex[:12]}"
+    try:
+        run.forecaster.save(staged / path.name, meta, forecast)
+        version = None
+        if track:
+            version = _tracked(run, doc, staged / path.name, forecast, table, inputs)
+        replace_folder(f"bundle {path}", staged / path.name, path)
+    finally:
+        shutil.rmtree(staged, ignore_errors=True)
+    log.info("bundle saved: %s", path)
     return DemandOutcome(run, doc, path, contract_forecast, table, version)
+
+
+def _tracked(
+    run: DemandRun,
+    doc: dict[str, Any],
+    bundle: Path,
+    forecast: pd.DataFrame,
+    backtest: pd.DataFrame,
+    inputs: Inputs,
+) -> str:
+    """:func:`_track`, with an MLflow failure said in one line (nothing is replaced then)."""
+    try:
+        return _track(run, doc, bundle, forecast, backtest, inputs)
+    except XingnongError:
+        raise
+    except Exception as exc:  # MLflow and its store raise many types
+        first = (str(exc).strip().splitlines() or [""])[0][:200]
+        raise XingnongError(
+            f"MLflow logging failed ({type(exc).__name__}: {first}); the previous model and "
+            "outputs were kept (--no-mlflow trains without it)"
+        ) from exc
 
 
 def _track(

@@ -18,7 +18,7 @@ from pipelines.jobs.outputs import write_csv, write_json
 from pipelines.jobs.settings import JobSettings
 from pipelines.jobs.transaction import run_lock
 from recommender import config
-from recommender.bundle import atomic_folder, replace_folder
+from recommender.bundle import atomic_folder, check_replaceable, replace_folder
 from recommender.config import REGISTERED_DEMAND_MODEL
 from recommender.data.artifacts import write_outputs_manifest
 from recommender.data.assumptions import Assumption
@@ -145,6 +145,7 @@ def run_all(
     # One run at a time; everything is built aside and swapped in at the end, so readers see
     # the previous run whole until then, and a run that fails or is killed changes nothing.
     with run_lock(config.settings().home, out, bundle):
+        check_replaceable(bundle)
         try:
             with atomic_folder(f"artifacts {out}", out) as stage:
                 report = _run(folder, out, stage, job, track, progress, staged_bundle / bundle.name)

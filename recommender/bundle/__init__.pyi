@@ -2,6 +2,7 @@ from .atomic import atomic_folder, remove_leftovers, replace_folder, write_atomi
 from .folder import (
     Bundle,
     bundle_digest,
+    check_replaceable,
     load_bundle,
     save_bundle,
     verify_bundle,
@@ -14,6 +15,7 @@ __all__ = [
     "remove_leftovers",
     "replace_folder",
     "bundle_digest",
+    "check_replaceable",
     "library_versions",
     "load_bundle",
     "save_bundle",

@@ -25,6 +25,7 @@ from recommender.bundle.manifest import (
     SCHEMA_VERSION,
     SIGNATURE_FILE,
     TABLE_FILE_PATTERN,
+    listed_files,
     read_verified,
     write_manifest,
 )
@@ -38,6 +39,7 @@ __all__ = [
     "SIGNATURE_FILE",
     "Bundle",
     "bundle_digest",
+    "check_replaceable",
     "load_bundle",
     "save_bundle",
     "verify_bundle",
@@ -118,7 +120,7 @@ def save_bundle(
     tables = dict(tables or {})
     boosters = dict(boosters)
     _check_inputs(label, boosters, metadata, tables)
-    _check_replaceable(label, dest)
+    check_replaceable(dest, label)
 
     files = {
         "models": {name: f"model_{name}.txt" for name in sorted(boosters)},
@@ -192,17 +194,35 @@ def _check_inputs(
         )
 
 
-def _check_replaceable(label: str, dest: Path) -> None:
-    """Refuse to replace anything at ``dest`` that is not a bundle or an empty folder."""
+def check_replaceable(dest: Path, label: str | None = None) -> None:
+    """Refuse to replace anything at ``dest`` that is not a bundle or an empty folder.
+
+    A bundle here is a folder whose ``MANIFEST.json`` is a bundle manifest listing every file
+    in it (a damaged bundle still counts); a folder that merely holds a ``MANIFEST.json`` among
+    other files does not.
+
+    Args:
+        dest: Where a bundle is about to be written.
+        label: How errors name it (default: ``bundle <dest>``).
+
+    Raises:
+        BundleError: ``dest`` is something else.
+    """
+    label = label or f"bundle {dest}"
     if not dest.exists() and not dest.is_symlink():
         return
     if dest.is_symlink() or not dest.is_dir():
         raise BundleError(f"{label}: exists and is not a bundle directory; refusing to replace it")
-    if (dest / MANIFEST_FILE).is_file() or not any(dest.iterdir()):
+    if not any(dest.iterdir()):
         return
-    raise BundleError(
-        f"{label}: exists and is not a bundle (no {MANIFEST_FILE}); refusing to replace it"
-    )
+    try:
+        listed_files(dest, label)
+    except FileNotFoundError:
+        raise BundleError(
+            f"{label}: exists and is not a bundle (no {MANIFEST_FILE}); refusing to replace it"
+        ) from None
+    except BundleError as exc:
+        raise BundleError(f"{exc}; not a bundle this tool wrote, refusing to replace it") from None
 
 
 def _json_default(value: Any) -> Any:

@@ -130,6 +130,24 @@ def read_verified(
     return files, blobs
 
 
+def listed_files(path: Path, label: str) -> dict[str, str]:
+    """The files a bundle folder's manifest lists, checking that it holds nothing else.
+
+    Digests are not checked (see :func:`read_verified`): this tells a folder this package
+    wrote from any other folder, even when a file in it was damaged since.
+
+    Raises:
+        FileNotFoundError: No ``MANIFEST.json``.
+        BundleError: The manifest is not a bundle's, or the folder holds files it does not list.
+    """
+    files = _parse_manifest(label, read_small(path / MANIFEST_FILE, label))
+    present = {p.name for p in path.iterdir()}
+    unlisted = sorted(present - set(files) - {MANIFEST_FILE, SIGNATURE_FILE})
+    if unlisted:
+        raise BundleError(f"{label}: {', '.join(unlisted)} not listed in {MANIFEST_FILE}")
+    return files
+
+
 def _parse_manifest(label: str, manifest_bytes: bytes) -> dict[str, str]:
     """Parse and check the structure of MANIFEST.json."""
     manifest = load_json(manifest_bytes, label, MANIFEST_FILE)

@@ -6,6 +6,7 @@ import pytest
 
 from pipelines.cli import main
 from recommender import load_bundle
+from recommender.config import settings
 from recommender.errors import BundleError
 from recommender.forecast.forecaster import DemandForecaster
 from recommender.tracking import champion_version, runs_table
@@ -222,3 +223,25 @@ def test_engine_options_are_checked(tmp_path, tiny_sales_csv, capsys, monkeypatc
     assert main([*args, "--engine", "dask"]) == 1
     err = capsys.readouterr().err
     assert "xingnong[dask]" in err and "Traceback" not in err
+
+
+def test_a_broken_mlflow_store_keeps_the_previous_bundle(
+    tmp_path, tiny_sales_csv, capsys, monkeypatch
+):
+    # given a bundle trained without MLflow
+    bundle = tmp_path / "models" / "demand"
+    args = ["train", "demand", "--sales", str(tiny_sales_csv), "--bundle", str(bundle), *SMALL]
+    assert main([*args, "--no-mlflow"]) == 0
+    before = {p.name: p.read_bytes() for p in bundle.iterdir()}
+    capsys.readouterr()
+    # when training again with an MLflow store that is not a database
+    store = tmp_path / "broken.db"
+    store.write_bytes(b"\x00garbage" * 500)
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{store}")
+    settings.cache_clear()
+    code = main(args)
+    # then it fails in one line and the previous bundle is exactly as it was
+    err = [line for line in capsys.readouterr().err.splitlines() if line.startswith("error:")]
+    assert code == 1 and len(err) == 1 and "MLflow logging failed" in err[0]
+    assert {p.name: p.read_bytes() for p in bundle.iterdir()} == before
+    assert not [p for p in bundle.parent.iterdir() if p.name.startswith(".tmp-")]

@@ -268,3 +268,19 @@ def test_refuses_to_replace_a_folder_that_is_not_a_bundle(tmp_path, booster):
     with pytest.raises(BundleError, match="not a bundle"):
         save_bundle(dest, boosters={"point": booster}, metadata={})
     assert (dest / "notes.txt").read_text(encoding="utf-8") == "keep me"
+
+
+def test_a_folder_holding_a_manifest_among_other_files_is_not_replaced(tmp_path, booster, saved):
+    # Given a user's folder that merely holds a MANIFEST.json beside its own files
+    dest = tmp_path / "mine"
+    dest.mkdir()
+    (dest / "MANIFEST.json").write_text('{"hello": 1}', encoding="utf-8")
+    (dest / "thesis.docx").write_text("keep me", encoding="utf-8")
+    # When / then saving there is refused and the content is kept
+    with pytest.raises(BundleError, match="refusing to replace it"):
+        save_bundle(dest, boosters={"point": booster}, metadata={})
+    assert (dest / "thesis.docx").read_text(encoding="utf-8") == "keep me"
+    # while a bundle this tool wrote, even with a damaged file, may be replaced
+    (saved / "model_q90.txt").write_text("damaged")
+    save_bundle(saved, boosters={"point": booster}, metadata={})
+    assert (saved / "model_point.txt").exists() and not (saved / "model_q90.txt").exists()
