@@ -189,33 +189,21 @@ def train_demand(
         run.forecaster.save(staged / path.name, meta, forecast)
         version = None
         if track:
-            version = _tracked(run, doc, staged / path.name, forecast, table, inputs)
+            try:
+                version = _track(run, doc, staged / path.name, forecast, table, inputs)
+            except XingnongError:
+                raise
+            except Exception as exc:  # MLflow and its store raise many types
+                first = (str(exc).strip().splitlines() or [""])[0][:200]
+                raise XingnongError(
+                    f"MLflow logging failed ({type(exc).__name__}: {first}); the previous "
+                    "model and outputs were kept (--no-mlflow trains without it)"
+                ) from exc
         replace_folder(f"bundle {path}", staged / path.name, path)
     finally:
         shutil.rmtree(staged, ignore_errors=True)
     log.info("bundle saved: %s", path)
     return DemandOutcome(run, doc, path, contract_forecast, table, version)
-
-
-def _tracked(
-    run: DemandRun,
-    doc: dict[str, Any],
-    bundle: Path,
-    forecast: pd.DataFrame,
-    backtest: pd.DataFrame,
-    inputs: Inputs,
-) -> str:
-    """:func:`_track`, with an MLflow failure said in one line (nothing is replaced then)."""
-    try:
-        return _track(run, doc, bundle, forecast, backtest, inputs)
-    except XingnongError:
-        raise
-    except Exception as exc:  # MLflow and its store raise many types
-        first = (str(exc).strip().splitlines() or [""])[0][:200]
-        raise XingnongError(
-            f"MLflow logging failed ({type(exc).__name__}: {first}); the previous model and "
-            "outputs were kept (--no-mlflow trains without it)"
-        ) from exc
 
 
 def _track(
