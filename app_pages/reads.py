@@ -16,6 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages.session import lang, tr
+from pipelines.jobs.transaction import settle
 from recommender.config import settings
 from recommender.data.artifacts import RunOutputs, outputs_stamp, read_outputs
 from recommender.data.contract import PRODUCT, REGION
@@ -72,6 +73,7 @@ def _outputs(folder: str, key: float | None) -> RunOutputs | None:
 def outputs() -> RunOutputs | None:
     """The latest run outputs, or None (saying why when they exist but do not verify)."""
     folder = artifacts_dir()
+    settle(settings().home)  # finish a swap an interrupted run left, before reading
     try:
         return _outputs(str(folder), stamp(folder))
     except DataError as exc:

@@ -12,6 +12,7 @@ from benchmarks import Bar, peak_rss_mib, print_table
 from recommender.data.contract import UID, Y
 from recommender.forecast.backtest import CUTOFF, SCORED_MODELS
 from recommender.forecast.ensemble import BLEND, METHOD
+from recommender.forecast.global_model import LGB
 from recommender.forecast.settings import BacktestConfig
 from recommender.forecast.training import DemandRun, Panel, metrics_document, run_demand
 
@@ -146,7 +147,7 @@ def backtest(panel: Panel, config: BacktestConfig) -> tuple[DemandRun, float]:
 
 
 def naive_only(panel: Panel, config: BacktestConfig) -> dict[str, Any]:
-    """The accuracy cost of a large panel's default: the same backtest, seasonal naive only.
+    """The accuracy cost of a large panel's statistical default: seasonal naive only.
 
     Args:
         panel: The benchmark's panel.
@@ -155,9 +156,35 @@ def naive_only(panel: Panel, config: BacktestConfig) -> dict[str, Any]:
     Returns:
         The served blend's overall WAPE, MASE and coverage, and the seconds it took.
     """
-    run, seconds = backtest(panel, replace(config, statistical="naive"))
+    return _blend_only(panel, replace(config, statistical="naive"))
+
+
+def large_panel(panel: Panel, config: BacktestConfig) -> dict[str, Any]:
+    """The accuracy cost of every large-panel default: seasonal naive only and the fast recipe.
+
+    Args:
+        panel: The benchmark's panel.
+        config: Its backtest settings (``statistical`` set to ``naive``, ``booster`` to
+            ``fast``).
+
+    Returns:
+        The served blend's and LightGBM's overall WAPE, MASE and coverage, LightGBM's seconds
+        and the seconds it took.
+    """
+    return _blend_only(panel, replace(config, statistical="naive", booster="fast"))
+
+
+def _blend_only(panel: Panel, config: BacktestConfig) -> dict[str, Any]:
+    """The served blend's and LightGBM's overall figures of one backtest."""
+    run, seconds = backtest(panel, config)
     doc = metrics_document(run)
-    return {"overall": rounded({BLEND: doc["overall"][BLEND]})[BLEND], "seconds": round(seconds, 1)}
+    overall = rounded({m: doc["overall"][m] for m in (BLEND, LGB)})
+    return {
+        "overall": overall[BLEND],
+        "lgb": overall[LGB],
+        "lightgbm_seconds": round(doc["timings_seconds"].get("lightgbm", 0.0), 1),
+        "seconds": round(seconds, 1),
+    }
 
 
 def config_dict(config: BacktestConfig) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from benchmarks.accuracy import (
     accuracy_figures,
     backtest,
     config_dict,
+    large_panel,
     naive_only,
     print_metrics,
     print_regret,
@@ -83,6 +84,7 @@ def run_accuracy_demo(quick: bool, results: Path) -> dict[str, Any]:
     run, seconds = backtest(panel, config)
     figures = accuracy_figures(run, seconds)
     figures["naive_only"] = naive_only(panel, config)
+    figures["large_panel"] = large_panel(panel, config)
     overall = figures["overall"]
     blend, naive, ets = (overall[m]["wape"] for m in (BLEND, "seasonal_naive", "ets"))
     coverage = overall[BLEND]["coverage"]

@@ -16,6 +16,7 @@ from benchmarks.accuracy import (
     backtest,
     config_dict,
     error_concentration,
+    large_panel,
     naive_only,
     print_metrics,
     print_overall,
@@ -264,6 +265,7 @@ def run_accuracy_apmc(quick: bool, results: Path) -> dict[str, Any]:
     run, seconds = backtest(panel, config)
     figures = accuracy_figures(run, seconds)
     figures["naive_only"] = naive_only(panel, config)
+    figures["large_panel"] = large_panel(panel, config)
     figures["gaps"] = gaps
     figures["observed_months_only"] = _observed_only(run, apmc.sales)
     figures["largest_error_series"] = error_concentration(run)

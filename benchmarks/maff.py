@@ -14,6 +14,7 @@ from benchmarks.accuracy import (
     accuracy_figures,
     backtest,
     config_dict,
+    large_panel,
     naive_only,
     print_metrics,
     print_regret,
@@ -87,6 +88,7 @@ def run_accuracy_maff(quick: bool, results: Path) -> dict[str, Any]:
     run, seconds = backtest(panel, config)
     figures = accuracy_figures(run, seconds)
     figures["naive_only"] = naive_only(panel, config)
+    figures["large_panel"] = large_panel(panel, config)
     bars = real_panel_bars(figures)
     print_metrics(figures)
     print_regret(figures)

@@ -110,6 +110,14 @@ def _accuracy(doc: dict[str, Any], title: str) -> list[str]:
             f"| `forecast`, seasonal naive only (`--statistical naive`) | {o['wape']:.3f} | "
             f"{o['mase']:.3f} | {o['coverage']:.3f} |" + (" |" if seen else "")
         )
+    if "large_panel" in f:
+        large = f["large_panel"]
+        for label, o in (("`forecast`", large["overall"]), ("`lgb`", large["lgb"])):
+            lines.append(
+                f"| {label}, a large panel's defaults (`--statistical naive --booster fast`) | "
+                f"{o['wape']:.3f} | {o['mase']:.3f} | {o['coverage']:.3f} |"
+                + (" |" if seen else "")
+            )
     folds = f["folds"]
     lines += [
         "",

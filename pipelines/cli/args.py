@@ -11,11 +11,14 @@ from pipelines.jobs.settings import SPLITTABLE, JobSettings
 from recommender.data.periods import validate_freq
 from recommender.errors import XingnongError
 from recommender.forecast.settings import (
+    BOOSTERS,
     DASK,
     DEFAULTS,
     ENGINES,
+    FAST_TRAINING_ROWS,
     LARGE_PANEL,
     LOCAL,
+    MAX_TRAINING_ROWS,
     STATISTICAL,
     BacktestConfig,
 )
@@ -93,6 +96,15 @@ def add_model_args(parser: argparse.ArgumentParser) -> None:
         "default)",
     )
     parser.add_argument(
+        "--booster",
+        choices=BOOSTERS,
+        default=DEFAULTS.booster,
+        help="LightGBM recipe: full (L1 loss, 200 rounds, up to "
+        f"{MAX_TRAINING_ROWS:,} training pairs), fast (Huber loss, 100 rounds, up to "
+        f"{FAST_TRAINING_ROWS:,} pairs: about a fifth of the time) or auto (full below "
+        f"{LARGE_PANEL:,} series; default)",
+    )
+    parser.add_argument(
         "--engine",
         choices=ENGINES,
         default=LOCAL,
@@ -121,6 +133,7 @@ def job_settings(args: argparse.Namespace) -> JobSettings:
         folds=args.folds,
         warmup=args.warmup,
         statistical=args.statistical,
+        booster=args.booster,
     )
     return JobSettings(
         backtest=config, by=tuple(args.by), engine=args.engine, scheduler=args.scheduler

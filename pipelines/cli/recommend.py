@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 from pipelines.cli.args import positive_int
+from pipelines.jobs.transaction import settle
 from recommender.config import settings
 from recommender.decide.evidence import load_evidence
 from recommender.decide.recommend import PLAN_WEEKS, as_table, recommend
@@ -58,6 +59,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     """Print the recommendations for one region."""
     start = time.perf_counter()
+    settle(settings().home)  # finish a swap an interrupted run left, before reading
     evidence = load_evidence(args.data, settings().artifacts_dir)
     covered = int(evidence.forecast["date"].nunique())
     weeks = min(PLAN_WEEKS, covered) if args.weeks is None else args.weeks

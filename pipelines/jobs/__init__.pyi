@@ -9,7 +9,7 @@ from .run import (
     run_all,
 )
 from .settings import SPLITTABLE, JobSettings
-from .transaction import RunBusy, run_lock
+from .transaction import RunBusy, run_lock, settle
 from .upload import stage_upload
 
 __all__ = [
@@ -23,6 +23,7 @@ __all__ = [
     "backtest_demand",
     "run_all",
     "run_lock",
+    "settle",
     "stage_upload",
     "train_brand",
     "train_demand",

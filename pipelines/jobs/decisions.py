@@ -60,7 +60,7 @@ def backtest_decisions(
     )
     if track:
         tracking.configure()
-        with tracking.start_run(DECISIONS_EXPERIMENT, run_name="decision-backtest"):
+        with tracking.start_run(DECISIONS_EXPERIMENT, run_name="decision-backtest", exclusive=True):
             tracking.log_params({"data_digest": evidence.data_digest, **logistics.__dict__})
             tracking.log_metrics(
                 {

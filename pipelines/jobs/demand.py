@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import shutil
-import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
@@ -16,7 +15,12 @@ import pandas as pd
 from pipelines.jobs.engine import open_engine
 from pipelines.jobs.settings import JobSettings
 from recommender import tracking
-from recommender.bundle import check_replaceable, library_versions, replace_folder
+from recommender.bundle import (
+    check_replaceable,
+    library_versions,
+    replace_folder,
+    staging_path,
+)
 from recommender.config import DEMAND_EXPERIMENT, REGISTERED_DEMAND_MODEL, settings
 from recommender.data.aggregate import SummedIngest
 from recommender.data.contract import DS
@@ -95,7 +99,7 @@ def _panel(inputs: Inputs, job: JobSettings) -> tuple[Panel, int]:
     warmup = config.warmup_windows(periods, len(panel.series))
     n_series = len(panel.series)
     log.info(
-        "demand: %d series x %d periods; %d warm-up + %d scored windows of %d; %s",
+        "demand: %d series x %d periods; %d warm-up + %d scored windows of %d; %s; LightGBM %s",
         n_series,
         periods,
         warmup,
@@ -103,9 +107,15 @@ def _panel(inputs: Inputs, job: JobSettings) -> tuple[Panel, int]:
         config.horizon,
         "seasonal naive, ETS and Theta"
         if config.full_statistics(n_series)
-        else "seasonal naive only (ETS and Theta off: large panel)",
+        else f"seasonal naive only (ETS and Theta off: {_why(config.statistical)})",
+        f"fast recipe ({_why(config.booster)})" if config.fast_booster(n_series) else "full recipe",
     )
     return panel, warmup + config.folds
+
+
+def _why(choice: str) -> str:
+    """Why a large-panel setting was taken: by default for a large panel, or as asked."""
+    return "large panel" if choice == "auto" else "as asked"
 
 
 def backtest_demand(
@@ -184,7 +194,7 @@ def train_demand(
     contract_forecast = from_model_frame(forecast, panel.series)
     table = backtest_table(run)
     # Saved aside, logged, then swapped in: if MLflow fails the previous bundle stays.
-    staged = path.parent / f".tmp-{path.name}-train-{uuid.uuid4().hex[:12]}"
+    staged = staging_path(path, "train")
     try:
         run.forecaster.save(staged / path.name, meta, forecast)
         version = None
@@ -218,7 +228,7 @@ def _track(
     assert run.forecaster is not None
     tracking.configure()
     name = f"demand-{run.panel.digest[:8]}"
-    with tracking.start_run(DEMAND_EXPERIMENT, run_name=name):
+    with tracking.start_run(DEMAND_EXPERIMENT, run_name=name, exclusive=True):
         config = asdict(run.config)
         params = {k: v for k, v in config.items() if k != "params"}
         params.update({f"lgb_{k}": v for k, v in config["params"].items()})

@@ -97,7 +97,9 @@ def train_processing(
     )
     if track:
         tracking.configure()
-        with tracking.start_run(PROCESSING_EXPERIMENT, run_name=f"processing-{region}"):
+        with tracking.start_run(
+            PROCESSING_EXPERIMENT, run_name=f"processing-{region}", exclusive=True
+        ):
             tracking.log_params({**profile.to_dict(), "data_digest": evidence.data_digest})
             feasible = scored[np.isfinite(scored["score"])]
             tracking.log_metrics(
@@ -145,7 +147,7 @@ def train_brand(evidence: Evidence, out: Path, *, track: bool) -> pd.DataFrame:
     )
     if track:
         tracking.configure()
-        with tracking.start_run(BRAND_EXPERIMENT, run_name="brand"):
+        with tracking.start_run(BRAND_EXPERIMENT, run_name="brand", exclusive=True):
             tracking.log_params({"data_digest": evidence.data_digest})
             tracking.log_metrics({f"action_{k}": float(v) for k, v in counts.items()})
             tracking.log_table(scored, _parquet(BRAND_FILE))
@@ -172,7 +174,7 @@ def write_recommendations(evidence: Evidence, out: Path, *, weeks: int, track: b
     log.info("recommendations: %d regions written to %s", len(paths), folder)
     if track:
         tracking.configure()
-        with tracking.start_run(RECOMMEND_EXPERIMENT, run_name="recommendations"):
+        with tracking.start_run(RECOMMEND_EXPERIMENT, run_name="recommendations", exclusive=True):
             tracking.log_params({"data_digest": evidence.data_digest, "weeks": weeks})
             tracking.log_artifacts(folder, RECOMMENDATIONS_DIR)
     return paths

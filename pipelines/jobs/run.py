@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import logging
 import shutil
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,9 +15,15 @@ from pipelines.jobs.demand import train_demand
 from pipelines.jobs.differentiation import train_brand, train_processing, write_recommendations
 from pipelines.jobs.outputs import write_csv, write_json
 from pipelines.jobs.settings import JobSettings
-from pipelines.jobs.transaction import run_lock
+from pipelines.jobs.transaction import JOURNAL_FILE, run_lock
 from recommender import config
-from recommender.bundle import atomic_folder, check_replaceable, replace_folder
+from recommender.bundle import (
+    bundle_digest,
+    check_replaceable,
+    replace_together,
+    staged_folder,
+    staging_path,
+)
 from recommender.config import REGISTERED_DEMAND_MODEL
 from recommender.data.artifacts import write_outputs_manifest
 from recommender.data.assumptions import Assumption
@@ -141,18 +146,28 @@ def run_all(
     folder = Path(data or config.settings().data_dir).resolve()
     out = Path(out) if out else config.settings().artifacts_dir
     bundle = config.settings().demand_bundle
-    staged_bundle = bundle.parent / f".tmp-{bundle.name}-run-{uuid.uuid4().hex[:12]}"
-    # One run at a time; everything is built aside and swapped in at the end, so readers see
-    # the previous run whole until then, and a run that fails or is killed changes nothing.
-    with run_lock(config.settings().home, out, bundle):
+    staged_bundle = staging_path(bundle, "run")
+    home = config.settings().home
+    # One run at a time; everything is built aside and swapped in together at the end, so
+    # readers see the previous run whole until then, and a run that fails or is killed
+    # changes nothing (or, killed during the swap, is completed by the next lock holder).
+    with run_lock(home, out, bundle):
         check_replaceable(bundle)
+        stage = None
         try:
-            with atomic_folder(f"artifacts {out}", out) as stage:
+            with staged_folder(f"artifacts {out}", out) as stage:
                 report = _run(folder, out, stage, job, track, progress, staged_bundle / bundle.name)
-                replace_folder(f"bundle {bundle}", staged_bundle / bundle.name, bundle)
                 write_outputs_manifest(stage)
+            replace_together(
+                home / JOURNAL_FILE,
+                [(f"bundle {bundle}", staged_bundle / bundle.name, bundle),
+                 (f"artifacts {out}", stage, out)],
+            )  # fmt: skip
         finally:
-            shutil.rmtree(staged_bundle, ignore_errors=True)
+            if not (home / JOURNAL_FILE).exists():  # a failed swap is finished by the next run
+                shutil.rmtree(staged_bundle, ignore_errors=True)
+                if stage is not None:
+                    shutil.rmtree(stage, ignore_errors=True)
     report = dataclasses.replace(report, bundle=bundle)
     if progress is not None:
         progress("done", 1.0)
@@ -188,6 +203,7 @@ def _run(
     written.append(write_csv(outcome.forecast, stage / FORECAST_FILE))
     written.append(write_csv(outcome.backtest, stage / BACKTEST_FILE))
     served = {
+        "bundle_digest": bundle_digest(bundle),
         "registered_model": REGISTERED_DEMAND_MODEL,
         "model_version": outcome.version,
         "data_folder": str(folder),

@@ -10,13 +10,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from recommender.bundle import remove_leftovers
+from recommender.bundle import finish_replacing, remove_leftovers
 from recommender.errors import XingnongError
 
 log = logging.getLogger(__name__)
 
 LOCK_FILE = ".run.lock"
 """The lock a run holds in the project folder (the operating system frees it if the run dies)."""
+
+JOURNAL_FILE = ".run.journal"
+"""The folders a run is swapping in together (see :func:`recommender.bundle.replace_together`);
+present only while it swaps, or after it was killed doing so."""
 
 
 class RunBusy(XingnongError):
@@ -27,7 +31,8 @@ class RunBusy(XingnongError):
 def run_lock(home: Path, *cleaned: Path) -> Iterator[None]:
     """Hold the project folder's run lock, or fail at once saying who holds it.
 
-    With the lock held, what interrupted runs left in ``cleaned`` folders (temporary and old
+    With the lock held, a swap an interrupted run journaled is finished (its outputs were
+    complete), then what interrupted runs left beside ``cleaned`` folders (temporary and old
     folders of atomic writes) is removed: no other run can be writing there.
 
     Args:
@@ -53,6 +58,8 @@ def run_lock(home: Path, *cleaned: Path) -> Iterator[None]:
             ) from None
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"process {os.getpid()}, since {time.strftime('%H:%M:%S')}".encode(), 0)
+        for folder in finish_replacing(home / JOURNAL_FILE):
+            log.info("finished replacing %s (the run that wrote it was interrupted)", folder.name)
         for folder in cleaned:
             for leftover in remove_leftovers(folder):
                 log.info("removed %s (left by an interrupted run)", leftover.name)
@@ -65,4 +72,22 @@ def run_lock(home: Path, *cleaned: Path) -> Iterator[None]:
         os.close(fd)
 
 
-__all__ = ["LOCK_FILE", "RunBusy", "run_lock"]
+def settle(home: Path) -> None:
+    """Before reading outputs: finish a swap an interrupted run left, if no run is under way.
+
+    Costs one file check when there is nothing to finish; when a run holds the lock it is
+    left to it.
+
+    Args:
+        home: The project folder.
+    """
+    if not (home / JOURNAL_FILE).exists():
+        return
+    try:
+        with run_lock(home):
+            pass
+    except RunBusy:
+        return
+
+
+__all__ = ["JOURNAL_FILE", "LOCK_FILE", "RunBusy", "run_lock", "settle"]

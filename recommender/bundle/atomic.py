@@ -18,7 +18,15 @@ from pathlib import Path
 
 from recommender.errors import XingnongError
 
-__all__ = ["atomic_folder", "remove_leftovers", "replace_folder", "write_atomic"]
+__all__ = [
+    "atomic_folder",
+    "is_staged",
+    "remove_leftovers",
+    "replace_folder",
+    "staged_folder",
+    "staging_path",
+    "write_atomic",
+]
 
 _TEMP_PREFIX = ".tmp-"
 _OLD_PREFIX = ".old-"
@@ -52,14 +60,39 @@ def atomic_folder(
             writing or moving failed (other exceptions from the ``with`` block are wrapped in
             one; an ``error`` raised by the block itself passes unchanged).
     """
-    parent = dest.parent if str(dest.parent) else Path(".")
+    with staged_folder(label, dest, error=error) as tmp:
+        yield tmp
+    with _removed_on_failure(label, tmp, error):
+        _move_into_place(label, tmp, dest, error)
+
+
+@contextmanager
+def staged_folder(
+    label: str, dest: Path, *, error: type[XingnongError] = XingnongError
+) -> Iterator[Path]:
+    """Build a folder in a temporary sibling of ``dest`` and sync it to disk, leaving it there.
+
+    The caller moves it into place afterwards (:func:`replace_folder`, or with other folders
+    by :func:`recommender.bundle.journal.replace_together`). When the ``with`` block fails, the
+    temporary folder is removed.
+
+    Args:
+        label: How errors name the folder.
+        dest: The folder it will replace (its parent is created if missing).
+        error: The error raised on failure.
+
+    Yields:
+        The empty temporary folder; complete and synced once the block ends.
+
+    Raises:
+        XingnongError: (of the type ``error``) As for :func:`atomic_folder`.
+    """
     try:
-        parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(dir=parent, prefix=f"{_TEMP_PREFIX}{dest.name}-"))
+        tmp = staging_path(dest, "new")
+        tmp.mkdir(parents=True)
     except OSError as exc:
         raise error(f"{label}: cannot create a folder next to it ({exc})") from exc
-
-    try:
+    with _removed_on_failure(label, tmp, error):
         yield tmp
         for p in sorted(tmp.rglob("*"), reverse=True):  # files, then their folders
             if p.is_file():
@@ -67,13 +100,52 @@ def atomic_folder(
             elif p.is_dir():
                 _fsync_dir(p)
         _fsync_dir(tmp)
-        _move_into_place(label, tmp, dest, error)
+
+
+@contextmanager
+def _removed_on_failure(label: str, tmp: Path, error: type[XingnongError]) -> Iterator[None]:
+    """Remove ``tmp`` when the block fails; wrap anything but ``error`` in an ``error``."""
+    try:
+        yield
     except error:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     except Exception as exc:
         shutil.rmtree(tmp, ignore_errors=True)
         raise error(f"{label}: cannot be written ({exc})") from exc
+
+
+def staging_path(dest: Path, tag: str) -> Path:
+    """A fresh path beside ``dest`` for building its replacement (``.tmp-<name>-<tag>-<id>``).
+
+    Such paths are what :func:`remove_leftovers` removes and :func:`is_staged` recognises.
+
+    Args:
+        dest: The folder to be replaced.
+        tag: A word naming who stages (``run``, ``train``...).
+
+    Returns:
+        The path (not created).
+    """
+    parent = dest.parent if str(dest.parent) else Path(".")
+    return parent / f"{_TEMP_PREFIX}{dest.name}-{tag}-{uuid.uuid4().hex[:12]}"
+
+
+def is_staged(path: Path, dest: Path) -> bool:
+    """Whether ``path`` is a staging path of ``dest`` (see :func:`staging_path`) or inside one.
+
+    Args:
+        path: The path to check.
+        dest: The folder it would replace.
+
+    Returns:
+        True when ``path`` is a ``.tmp-<dest name>-`` sibling of ``dest``, or a folder in one.
+    """
+    try:
+        parts = path.resolve().relative_to(dest.parent.resolve()).parts
+    except ValueError:
+        return False
+    return 1 <= len(parts) <= 2 and parts[0].startswith(f"{_TEMP_PREFIX}{dest.name}-")
 
 
 def replace_folder(label: str, src: Path, dest: Path) -> None:

@@ -342,7 +342,8 @@ def load_bundle(path: str | Path) -> Bundle:
         try:
             tables[name] = pd.read_parquet(io.BytesIO(blob), engine="pyarrow")
         except Exception as exc:
-            raise BundleError(f"{label}: {file_name} is not a Parquet table ({exc})") from exc
+            said = (str(exc).strip().splitlines() or [""])[0]
+            raise BundleError(f"{label}: {file_name} is not a Parquet table ({said})") from exc
     undeclared = sorted(set(files) - {METADATA_FILE} - set(declared["models"].values()))
     undeclared = [f for f in undeclared if f not in set(declared.get("tables", {}).values())]
     if undeclared:

@@ -23,6 +23,10 @@ MAX_FEATURES = 100_000
 MAX_LEAVES = 1 << 17
 
 _INT = re.compile(r"-?\d+")
+_FLOAT = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?|[-+]?inf|nan", re.IGNORECASE)
+_PARAMETER = re.compile(r"\[\w+: [^\n]*\]")
+_FLOAT_FIELDS = ("split_gain", "threshold", "leaf_value", "leaf_weight", "internal_value",
+                 "internal_weight", "shrinkage")  # fmt: skip
 
 
 def read_small(path: Path, label: str, limit: int = MAX_SMALL_FILE) -> bytes:
@@ -102,6 +106,16 @@ def _ints(value: str, what: str) -> list[int]:
     return [int(p) for p in parts]
 
 
+def _sizes_fit(data: bytes, start: int, sizes: list[int]) -> bool:
+    """Whether the trees lie where ``tree_sizes`` says (LightGBM reads them from there)."""
+    pos = start
+    for index, size in enumerate(sizes):
+        if size <= 0 or not data.startswith(f"Tree={index}\n".encode(), pos):
+            return False
+        pos += size
+    return data.startswith(b"end of trees\n", pos)
+
+
 def _check_tree(fields: dict[str, str], n_features: int, index: int) -> None:
     where = f"tree {index}"
     leaves = _ints(fields.get("num_leaves", ""), f"{where} num_leaves")
@@ -122,6 +136,10 @@ def _check_tree(fields: dict[str, str], n_features: int, index: int) -> None:
     for name in ("threshold", "decision_type"):
         if len(fields.get(name, "").split()) != splits:
             raise ValueError(f"{where} {name} does not match its splits")
+    _ints(fields.get("decision_type", ""), f"{where} decision_type")
+    for name in _FLOAT_FIELDS:
+        if not all(_FLOAT.fullmatch(v) for v in fields.get(name, "").split()):
+            raise ValueError(f"{where} {name} holds something other than numbers")
     if len(fields.get("leaf_value", "").split()) != n_leaves:
         raise ValueError(f"{where} leaf_value does not match its leaves")
     n_cat = _ints(fields.get("num_cat", "0"), f"{where} num_cat")
@@ -139,8 +157,10 @@ def check_model_text(text: str, label: str, name: str) -> None:
     """Refuse model text that LightGBM's parser could crash on.
 
     Checks the header (one class, a sane feature count matching the feature names, one size
-    per tree), every tree's arrays against its leaf count and the feature count, and that the
-    text runs to its end (``end of trees`` and ``end of parameters``).
+    per tree, each the byte length of its tree), every tree's arrays against its leaf count and
+    the feature count and their numbers as numbers, that the text runs to its end (``end of
+    trees`` and ``end of parameters``), and that every parameter line reads ``[name: value]``
+    (LightGBM's parser crashes on one without its colon).
 
     Args:
         text: The model file's text.
@@ -176,12 +196,17 @@ def _check(text: str) -> None:
         raise ValueError("feature_names do not match max_feature_idx")
     trees_text = ("Tree=" + rest).split("\nend of trees\n", 1)[0] if rest else ""
     blocks = [b for b in re.split(r"(?:^|\n)Tree=", trees_text) if b.strip()]
-    sizes = header.get("tree_sizes", "").split()
-    if len(sizes) != len(blocks):
-        raise ValueError("tree_sizes does not match the trees")
     for index, block in enumerate(blocks):
         fields = dict(line.split("=", 1) for line in block.splitlines()[1:] if "=" in line)
         _check_tree(fields, n_features, index)
+    sizes = _ints(header.get("tree_sizes", ""), "tree_sizes")
+    if len(sizes) != len(blocks) or not _sizes_fit(text.encode("utf-8"), len(head) + 1, sizes):
+        raise ValueError("tree_sizes does not match the trees")
+    parameters = text.split("\nparameters:\n", 1)[-1].split("\nend of parameters\n", 1)[0]
+    if "\nparameters:\n" in text and not all(
+        _PARAMETER.fullmatch(line) for line in parameters.splitlines()
+    ):
+        raise ValueError("a parameter line is not [name: value]")
 
 
 __all__ = ["MAX_JSON_DEPTH", "MAX_SMALL_FILE", "check_model_text", "load_json", "read_small"]

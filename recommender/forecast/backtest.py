@@ -84,6 +84,7 @@ def forecast_window(
     *,
     featured: Any = None,
     full: bool | None = None,
+    n_series: int | None = None,
     engine: Engine | None = None,
 ) -> pd.DataFrame:
     """Every model's forecasts for the ``horizon`` periods after the end of ``train``.
@@ -98,6 +99,8 @@ def forecast_window(
             features look back only, and nothing after the cutoff is learned or used). Computed
             from ``train`` when not given.
         full: Fit ETS and Theta (default: as ``config`` decides for ``train``'s series).
+        n_series: Series of the whole panel, which decide the LightGBM recipe (default:
+            ``train``'s).
         engine: Where features, LightGBM and the statistical members run (default: here);
             ``featured``, when given, is held by it.
 
@@ -114,7 +117,8 @@ def forecast_window(
         featured = engine.features(train, FeatureSpec.for_freq(config.freq, config.horizon))
         timings["features"] = timings.get("features", 0.0) + time.perf_counter() - start
     start = time.perf_counter()
-    model = GlobalDemandModel(config.freq, config.horizon, config.params, categorical)
+    params, max_rows = config.booster_for(n_series or train[UID].nunique())
+    model = GlobalDemandModel(config.freq, config.horizon, params, categorical, max_rows)
     try:
         model.fit_featured(featured, statics, until=cutoff, engine=engine)
         out = model.predict_featured(featured, statics, at=cutoff, engine=engine)
@@ -182,6 +186,7 @@ def cross_validate(
             timings,
             featured=featured,
             full=full,
+            n_series=n_series,
             engine=engine,
         )
         window.insert(1, CUTOFF, cutoff)

@@ -8,15 +8,16 @@ from typing import Any
 import pandas as pd
 
 from recommender.bundle import Bundle, save_bundle
-from recommender.data.contract import DS, UID
+from recommender.data.contract import DS, UID, Y
 from recommender.data.periods import season_length
+from recommender.errors import BundleError
 from recommender.forecast.baselines import ETS, STAT_MODELS, history_class
 from recommender.forecast.engine import Engine, LocalEngine
 from recommender.forecast.ensemble import BLEND, MEMBERS, METHOD, blend, combine_members
 from recommender.forecast.features import SCALE, STEP, FeatureSpec
 from recommender.forecast.global_model import LGB, GlobalDemandModel
 from recommender.forecast.intervals import ConformalBands
-from recommender.forecast.settings import BoosterParams
+from recommender.forecast.settings import MAX_TRAINING_ROWS, BoosterParams
 
 KIND = "xingnong-demand"
 POINT_MODEL = "point"
@@ -36,6 +37,7 @@ class DemandForecaster:
         bands: Interval bands for the blended forecast.
         params: LightGBM settings.
         categorical: Static attributes treated as categories.
+        max_rows: Most (origin, step) pairs the global model trains on.
     """
 
     def __init__(
@@ -46,6 +48,7 @@ class DemandForecaster:
         bands: ConformalBands,
         params: BoosterParams | None = None,
         categorical: tuple[str, ...] = (),
+        max_rows: int = MAX_TRAINING_ROWS,
     ) -> None:
         self.freq = freq
         self.horizon = horizon
@@ -53,6 +56,7 @@ class DemandForecaster:
         self.bands = bands
         self.params = params
         self.categorical = categorical
+        self.max_rows = max_rows
 
     def fit(
         self,
@@ -73,7 +77,9 @@ class DemandForecaster:
             self.
         """
         engine = engine or LocalEngine()
-        model = GlobalDemandModel(self.freq, self.horizon, self.params, self.categorical)
+        model = GlobalDemandModel(
+            self.freq, self.horizon, self.params, self.categorical, self.max_rows
+        )
         self.history_ = panel.reset_index(drop=True)
         # The origin features serve the fit and then the forecast (computed once).
         featured = engine.features(self.history_, FeatureSpec.for_freq(self.freq, self.horizon))
@@ -162,21 +168,31 @@ class DemandForecaster:
             A forecaster whose :meth:`predict` reproduces the saved forecast.
 
         Raises:
-            ValueError: If the bundle holds no demand forecaster.
+            BundleError: The bundle holds no demand forecaster, or its metadata or tables are
+                not a forecaster's (a verified bundle re-manifested after a change).
         """
         state = bundle.metadata.get("forecaster")
         if not isinstance(state, dict) or state.get("kind") != KIND:
-            raise ValueError(f"{bundle.path} does not hold a demand forecaster")
-        model_state = state["model"]
-        forecaster = cls(
-            freq=state["freq"],
-            horizon=int(state["horizon"]),
-            weights={k: float(v) for k, v in state["weights"].items()},
-            bands=ConformalBands.from_dict(state["bands"]),
-            params=BoosterParams(**model_state["params"]),
-            categorical=tuple(model_state["categorical"]),
-        )
-        forecaster.model_ = GlobalDemandModel.from_state(model_state, bundle.boosters[POINT_MODEL])
+            raise BundleError(f"{bundle.path} does not hold a demand forecaster")
+        check_tables(bundle, (HISTORY_TABLE, SERIES_TABLE, FORECAST_TABLE, STATICS_TABLE))
+        try:
+            model_state = state["model"]
+            forecaster = cls(
+                freq=str(state["freq"]),
+                horizon=int(state["horizon"]),
+                weights={str(k): float(v) for k, v in state["weights"].items()},
+                bands=ConformalBands.from_dict(state["bands"]),
+                params=BoosterParams(**model_state["params"]),
+                categorical=tuple(model_state["categorical"]),
+                max_rows=int(model_state.get("max_rows", MAX_TRAINING_ROWS)),
+            )
+            model = GlobalDemandModel.from_state(model_state, bundle.boosters[POINT_MODEL])
+            forecaster.model_ = model
+        except (KeyError, TypeError, ValueError, AttributeError, OverflowError) as exc:
+            raise BundleError(
+                f"{bundle.path}: its forecaster metadata cannot be used "
+                f"({type(exc).__name__}: {_first_line(exc)})"
+            ) from exc
         forecaster.history_ = bundle.tables[HISTORY_TABLE]
         forecaster.series_ = bundle.tables[SERIES_TABLE].set_index(UID)
         statics = bundle.tables.get(STATICS_TABLE)
@@ -184,4 +200,64 @@ class DemandForecaster:
         return forecaster
 
 
-__all__ = ["MEMBERS", "DemandForecaster"]
+_REQUIRED = {
+    HISTORY_TABLE: (UID, DS, Y),
+    SERIES_TABLE: (UID,),
+    FORECAST_TABLE: (UID, DS, STEP, BLEND, "lo", "hi", METHOD),
+    STATICS_TABLE: (),
+}
+
+
+def check_tables(
+    bundle: Bundle, needed: tuple[str, ...] = (HISTORY_TABLE, SERIES_TABLE, FORECAST_TABLE)
+) -> None:
+    """Refuse a bundle whose tables are not a demand forecaster's.
+
+    Each ``needed`` table must hold its columns, with ``unique_id`` unique in the series and
+    statics tables; the history and the forecast hold only series the series table lists, and
+    not its key columns; the statics hold only attributes the model was trained on.
+
+    Args:
+        bundle: A loaded bundle.
+        needed: The tables the caller reads (the series table always).
+
+    Raises:
+        BundleError: Naming the table and what is wrong with it.
+    """
+    for name in {SERIES_TABLE, *needed}:
+        table = bundle.tables.get(name)
+        if table is None:
+            raise BundleError(f"{bundle.path}: its {name} table is missing")
+        missing = [c for c in _REQUIRED[name] if c not in table.columns]
+        if missing:
+            raise BundleError(f"{bundle.path}: its {name} table lacks {', '.join(missing)}")
+    series = bundle.tables[SERIES_TABLE]
+    keys = set(series.columns) - {UID}
+    if series[UID].duplicated().any() or not keys:
+        raise BundleError(f"{bundle.path}: its {SERIES_TABLE} table is not one row per series")
+    known = set(series[UID])
+    for name in set(needed) & {HISTORY_TABLE, FORECAST_TABLE}:
+        table = bundle.tables[name]
+        if keys & set(table.columns) or not set(table[UID]) <= known:
+            raise BundleError(f"{bundle.path}: its {name} table is not of the series it lists")
+    statics = bundle.tables.get(STATICS_TABLE)
+    state = bundle.metadata.get("forecaster")
+    features = state.get("feature_names") if isinstance(state, dict) else None
+    if (
+        STATICS_TABLE in needed
+        and statics is not None
+        and (
+            UID not in statics.columns
+            or statics[UID].duplicated().any()
+            or not isinstance(features, list)
+            or not set(statics.columns) - {UID} <= set(map(str, features))
+        )
+    ):
+        raise BundleError(f"{bundle.path}: its {STATICS_TABLE} table is not the model's attributes")
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [""])[0][:200]
+
+
+__all__ = ["MEMBERS", "DemandForecaster", "check_tables"]

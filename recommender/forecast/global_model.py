@@ -18,13 +18,7 @@ from recommender.forecast.engine import (
     TrainedBooster,
 )
 from recommender.forecast.features import FeatureSpec, origin_features
-from recommender.forecast.settings import DEFAULTS, BoosterParams
-
-MAX_TRAINING_ROWS = 250_000
-"""Most (origin, step) pairs the model trains on. A larger panel keeps each pair with the same
-probability, decided by a hash of the pair (see :func:`recommender.forecast.design.training_pairs`),
-so training time and memory stop growing with the panel while every series, step and season
-keeps its share."""
+from recommender.forecast.settings import DEFAULTS, MAX_TRAINING_ROWS, BoosterParams
 
 
 class GlobalDemandModel:

@@ -204,12 +204,18 @@ class ConformalBands:
 
     @classmethod
     def from_dict(cls, data: dict[str, object]) -> ConformalBands:
-        """Inverse of :meth:`to_dict` (bands saved before ``scale`` existed scale by level)."""
+        """Inverse of :meth:`to_dict` (bands saved before ``scale`` existed scale by level).
+
+        Raises:
+            ValueError: ``data`` is not what :meth:`to_dict` writes.
+        """
         lower = data.get("lower", {})
         upper = data.get("upper", {})
         calibration = data.get("calibration", {})
-        assert isinstance(lower, dict) and isinstance(upper, dict)
-        assert isinstance(calibration, dict)
+        if not (
+            isinstance(lower, dict) and isinstance(upper, dict) and isinstance(calibration, dict)
+        ):
+            raise ValueError("interval bands: lower, upper and calibration must be mappings")
         return cls(
             int(data["level"]),  # type: ignore[call-overload]
             {int(k): float(v) for k, v in lower.items()},

@@ -185,13 +185,15 @@ def run_demand(
     result = evaluate(cv, config)
     forecaster = None
     if fit_final:
+        params, max_rows = config.booster_for(panel.long[UID].nunique())
         forecaster = DemandForecaster(
             config.freq,
             config.horizon,
             result.final_weights,
             result.final_bands,
-            config.params,
+            params,
             panel.categorical,
+            max_rows,
         ).fit(panel.long, panel.series, panel.statics, engine=engine)
         if progress is not None:
             progress("final model trained on all periods")
@@ -253,17 +255,20 @@ def metrics_document(run: DemandRun) -> dict[str, Any]:
         run: A finished run.
 
     Returns:
-        Settings (with the warm-up windows the backtest had), per-fold and overall metrics per
+        Settings (with the warm-up windows and the LightGBM recipe the backtest had), per-fold
+        and overall metrics per
         model, the blend's regret (its WAPE over the best member's), blend weights, series
         marked as fallback or short history, timings and the data digest.
     """
     config = asdict(run.config)
+    n_series = int(run.panel.long[UID].nunique())
     doc: dict[str, Any] = {
         "schema_version": METRICS_SCHEMA_VERSION,
         "config": config,
         "data_digest": run.panel.digest,
         "engine": run.engine,
-        "n_series": int(run.panel.long[UID].nunique()),
+        "booster": "fast" if run.config.fast_booster(n_series) else "full",
+        "n_series": n_series,
         "n_periods": int(run.panel.long[DS].nunique()),
         "warmup": run.result.warmup,
         "folds": run.result.metrics["folds"],

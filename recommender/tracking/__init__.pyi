@@ -2,6 +2,7 @@ from . import plots
 from .registry import (
     BUNDLE_ARTIFACT,
     BUNDLE_DIGEST_TAG,
+    LOADER_MODULE,
     MODEL_NAME,
     champion_version,
     load_registered_bundle,
@@ -20,15 +21,17 @@ from .runs import (
     set_tags,
     start_run,
 )
-from .serving import SERVED_COLUMNS, DemandPyfunc, set_demand_model
+from .serving import SERVED_COLUMNS, DemandForecasts, DemandPyfunc, set_demand_model
 from .store import configure
 
 __all__ = [
     "plots",
     "BUNDLE_ARTIFACT",
     "BUNDLE_DIGEST_TAG",
+    "LOADER_MODULE",
     "MODEL_NAME",
     "SERVED_COLUMNS",
+    "DemandForecasts",
     "DemandPyfunc",
     "champion_version",
     "configure",

@@ -26,6 +26,7 @@ from recommender.tracking.store import ensure_configured
 __all__ = [
     "BUNDLE_ARTIFACT",
     "BUNDLE_DIGEST_TAG",
+    "LOADER_MODULE",
     "MODEL_NAME",
     "PYFUNC_FILE",
     "champion_version",
@@ -36,7 +37,11 @@ __all__ = [
 ]
 
 BUNDLE_ARTIFACT = "bundle"
-"""Key of the bundle directory among the pyfunc model's artifacts."""
+"""Key of the bundle directory among the artifacts of versions logged as models from code."""
+
+LOADER_MODULE = "recommender.tracking.serving"
+"""The module a logged model names as its loader: MLflow calls its ``_load_pyfunc`` with the
+bundle, so loading runs this installed package's code, never a file from the model folder."""
 
 MODEL_NAME = "model"
 """Name of the logged pyfunc model inside a run."""
@@ -45,7 +50,8 @@ BUNDLE_DIGEST_TAG = "xingnong.bundle_digest"
 """Model-version and run tag holding :func:`recommender.bundle.bundle_digest`."""
 
 PYFUNC_FILE = Path(__file__).with_name("pyfunc_model.py")
-"""The package's "models from code" file, serving :class:`~.serving.DemandPyfunc`."""
+"""The "models from code" file earlier versions were logged with (serving
+:class:`~.serving.DemandPyfunc`); such versions load only while theirs is byte for byte this."""
 
 _SERVING_REQUIREMENTS = ("mlflow", "lightgbm", "pandas", "numpy", "pyarrow")
 
@@ -55,24 +61,21 @@ def log_bundle_model(
     *,
     registered_name: str = REGISTERED_DEMAND_MODEL,
     champion: bool,
-    python_model: str | Path | None = None,
     input_example: pd.DataFrame | None = None,
 ) -> str:
     """Log a verified bundle as a pyfunc model of the active run and register it.
 
-    The bundle directory becomes the model's ``bundle`` artifact, so the pyfunc model's
-    ``load_context`` finds it at ``context.artifacts["bundle"]``. The serving code is a
-    "models from code" file (nothing is pickled). The new version is tagged with the bundle's
-    digest, and gets the ``champion`` alias when asked.
+    The bundle folder becomes the model's data, and the model names :data:`LOADER_MODULE` as
+    its loader: whatever loads it (``mlflow.pyfunc.load_model``, ``mlflow models serve``) runs
+    this package's ``_load_pyfunc``, which verifies the bundle (with its signature when
+    ``XINGNONG_BUNDLE_KEY`` is set) before reading it. No code is logged and nothing is
+    pickled. The new version is tagged with the bundle's digest, and gets the ``champion``
+    alias when asked.
 
     Args:
         bundle_path: A bundle written by :func:`recommender.bundle.save_bundle`.
         registered_name: Registered model name.
         champion: Whether the new version becomes ``@champion``.
-        python_model: Path of a Python file that calls ``mlflow.models.set_model(...)`` with a
-            ``PythonModel`` whose ``load_context`` calls ``load_bundle(context.artifacts
-            ["bundle"])``. Defaults to :data:`PYFUNC_FILE`, which serves the bundle's forecast
-            with :class:`~recommender.tracking.serving.DemandPyfunc`.
         input_example: A few rows of model input; when given MLflow stores it and infers the
             model signature from it (integer columns are cast to float64 first).
 
@@ -81,12 +84,10 @@ def log_bundle_model(
 
     Raises:
         BundleError: The bundle does not verify.
-        ValueError: ``python_model`` is not an existing ``.py`` file.
         RuntimeError: No run is active.
     """
     require_run()
     verify_bundle(bundle_path)
-    code_path = _model_code_path(PYFUNC_FILE if python_model is None else python_model)
     digest = bundle_digest(bundle_path)
     example = None
     if input_example is not None:
@@ -98,8 +99,8 @@ def log_bundle_model(
         warnings.filterwarnings("ignore", message=r"Hint: Inferred schema contains integer")
         info = mlflow.pyfunc.log_model(
             name=MODEL_NAME,
-            python_model=str(code_path),
-            artifacts={BUNDLE_ARTIFACT: str(Path(bundle_path).resolve())},
+            loader_module=LOADER_MODULE,
+            data_path=str(Path(bundle_path).resolve()),
             registered_model_name=registered_name,
             pip_requirements=_serving_requirements(),
             input_example=example,
@@ -224,12 +225,13 @@ def load_registered_model(
     alias: str = CHAMPION_ALIAS,
     dst: Path | None = None,
 ) -> Any:
-    """Load ``models:/name@alias`` as a pyfunc model, verifying everything it would run first.
+    """Load ``models:/name@alias`` as a pyfunc model, verifying what it would run first.
 
-    MLflow runs a models-from-code file when it loads the model, before any check of ours could
-    run inside it. So the logged file is compared, byte for byte by SHA-256, with this
-    package's own serving file, and the bundle is verified (with its signature when
-    ``XINGNONG_BUNDLE_KEY`` is set), before MLflow is asked to load anything.
+    A version logged by :func:`log_bundle_model` must name :data:`LOADER_MODULE` as its loader
+    and add no code of its own; a version logged by an earlier release as "models from code"
+    must carry this package's serving file byte for byte (SHA-256), since MLflow runs that file
+    before any check of ours could. The bundle is verified (with its signature when
+    ``XINGNONG_BUNDLE_KEY`` is set) before MLflow is asked to load anything.
 
     Args:
         name: Registered model name.
@@ -240,11 +242,24 @@ def load_registered_model(
         The loaded ``mlflow.pyfunc.PyFuncModel``.
 
     Raises:
-        BundleError: Missing model or alias, a changed serving file, or a bundle that does not
-            verify.
+        BundleError: Missing model or alias, a model whose ``MLmodel`` names other code or a
+            changed serving file, or a bundle that does not verify.
     """
     local, uri = _download(name, alias, dst)
-    code = local / Path(_code_path(local, uri)).name
+    flavor = _pyfunc_flavor(local, uri)
+    if "model_code_path" in flavor:
+        _check_code_file(local / Path(str(flavor["model_code_path"])).name, uri)
+    elif flavor.get("loader_module") != LOADER_MODULE or flavor.get("code"):
+        raise BundleError(
+            f"{uri}: its MLmodel names code other than this package's loader "
+            f"({flavor.get('loader_module')!r}): not loaded"
+        )
+    verify_bundle(_bundle_dir(local, uri))
+    return mlflow.pyfunc.load_model(str(local))
+
+
+def _check_code_file(code: Path, uri: str) -> None:
+    """Refuse a models-from-code file that is not byte for byte :data:`PYFUNC_FILE`."""
     try:
         actual = hashlib.sha256(read_small(code, uri)).hexdigest()
     except FileNotFoundError as exc:
@@ -255,28 +270,17 @@ def load_registered_model(
             f"{uri}: its serving file {code.name} differs from this package's (changed after "
             "logging, or logged by another version): not loaded"
         )
-    verify_bundle(_bundle_dir(local, uri))
-    return mlflow.pyfunc.load_model(str(local))
 
 
-def _code_path(local: Path, uri: str) -> str:
-    """The models-from-code file a logged model names in its ``MLmodel``."""
+def _pyfunc_flavor(local: Path, uri: str) -> dict[str, Any]:
+    """The ``python_function`` flavor a logged model's ``MLmodel`` declares."""
     try:
-        flavor = Model.load(str(local)).flavors.get("python_function", {})
+        flavor = Model.load(str(local)).flavors.get("python_function")
     except Exception as exc:  # MLflow raises several types for an unreadable MLmodel
         raise BundleError(f"{uri}: its MLmodel cannot be read ({exc})") from exc
-    path = flavor.get("model_code_path")
-    if not isinstance(path, str) or not path.endswith(".py"):
-        raise BundleError(f"{uri}: not a models-from-code pyfunc model")
-    return path
-
-
-def _model_code_path(python_model: str | Path) -> Path:
-    """Check the models-from-code file."""
-    path = Path(python_model)
-    if path.suffix != ".py" or not path.is_file():
-        raise ValueError(f"python_model {str(path)!r} is not an existing .py file")
-    return path.resolve()
+    if not isinstance(flavor, dict):
+        raise BundleError(f"{uri}: not a pyfunc model")
+    return flavor
 
 
 def _serving_requirements() -> list[str]:
@@ -301,13 +305,18 @@ def _version_by_alias(client: MlflowClient, name: str, alias: str) -> Any | None
 
 
 def _bundle_dir(model_dir: Path, uri: str) -> Path:
-    """The ``bundle`` artifact folder of a downloaded pyfunc model."""
+    """The bundle folder of a downloaded pyfunc model (its data, or its ``bundle`` artifact)."""
+    flavor = _pyfunc_flavor(model_dir, uri)
     try:
-        flavor = Model.load(str(model_dir)).flavors.get("python_function", {})
-        relative = flavor["artifacts"][BUNDLE_ARTIFACT]["path"]
-    except (MlflowException, OSError, KeyError, TypeError) as exc:
-        raise BundleError(f"{uri} has no {BUNDLE_ARTIFACT!r} artifact ({exc})") from exc
+        if "model_code_path" in flavor:
+            relative = flavor["artifacts"][BUNDLE_ARTIFACT]["path"]
+        else:
+            relative = flavor["data"]
+    except (KeyError, TypeError) as exc:
+        raise BundleError(f"{uri} holds no bundle ({exc})") from exc
+    if not isinstance(relative, str):
+        raise BundleError(f"{uri} holds no bundle")
     path = (model_dir / relative).resolve()
     if not path.is_relative_to(model_dir.resolve()):
-        raise BundleError(f"{uri}: the {BUNDLE_ARTIFACT!r} artifact is outside the model")
+        raise BundleError(f"{uri}: its bundle is outside the model")
     return path

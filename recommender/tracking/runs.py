@@ -22,6 +22,8 @@ from recommender.data.cells import safe_csv
 from recommender.tracking.store import ensure_configured, get_experiment_id
 
 __all__ = [
+    "INTERRUPTED_TAG",
+    "close_interrupted",
     "log_artifacts",
     "log_dict",
     "log_figure",
@@ -40,12 +42,18 @@ _RUN_COLUMNS = ["run_id", "run_name", "start_time", "end_time", "status"]
 
 _log = logging.getLogger(__name__)
 
+INTERRUPTED_TAG = "xingnong.interrupted"
+"""Tag of a run that was left RUNNING and marked FAILED by the next run (see
+:func:`close_interrupted`)."""
+
 
 @contextmanager
 def start_run(
     experiment: str,
     run_name: str | None = None,
     tags: Mapping[str, str] | None = None,
+    *,
+    exclusive: bool = False,
 ) -> Iterator[str]:
     """Run a block as an MLflow run of ``experiment`` (created if missing).
 
@@ -56,18 +64,47 @@ def start_run(
         experiment: Experiment name.
         run_name: Display name of the run.
         tags: Tags of the run.
+        exclusive: The caller holds the project's run lock, so no other run of
+            ``experiment`` can be live: runs a killed process (or a store that failed while
+            ending them) left RUNNING are first marked FAILED.
 
     Yields:
         The run id.
     """
     ensure_configured()
-    experiment_id = get_experiment_id(MlflowClient(), experiment, create=True)
+    client = MlflowClient()
+    experiment_id = get_experiment_id(client, experiment, create=True)
     run_tags = {_key(k): str(v) for k, v in (tags or {}).items()}
     nested = mlflow.active_run() is not None
+    if exclusive and not nested and experiment_id is not None:
+        close_interrupted(client, experiment_id)
     with mlflow.start_run(
         experiment_id=experiment_id, run_name=run_name, tags=run_tags, nested=nested
     ) as run:
         yield run.info.run_id
+
+
+def close_interrupted(client: MlflowClient, experiment_id: str) -> list[str]:
+    """Mark the experiment's runs still RUNNING as FAILED, tagged as interrupted.
+
+    Only call it when no run of the experiment can be live (under the project's run lock).
+
+    Args:
+        client: An MLflow client of the store.
+        experiment_id: The experiment.
+
+    Returns:
+        The ids of the runs marked.
+    """
+    stale = client.search_runs(
+        [experiment_id], filter_string="attributes.status = 'RUNNING'", max_results=1000
+    )
+    for run in stale:
+        client.set_tag(run.info.run_id, INTERRUPTED_TAG, "true")
+        client.set_terminated(run.info.run_id, status="FAILED")
+        _log.info("MLflow run %s was left running by an interrupted run: marked FAILED",
+                  run.info.run_id)  # fmt: skip
+    return [run.info.run_id for run in stale]
 
 
 def require_run() -> None:

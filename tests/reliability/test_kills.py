@@ -1,4 +1,4 @@
-"""Kill ``xingnong run`` at seeded random moments: the served outputs are always one whole run."""
+"""Kill ``xingnong run`` at seeded random moments: what is served is always one whole run."""
 
 import hashlib
 import json
@@ -12,6 +12,8 @@ import time
 import pandas as pd
 import pytest
 
+from pipelines.jobs.transaction import settle
+from recommender.bundle import bundle_digest
 from recommender.data.artifacts import read_outputs
 from tests.helpers import REPO, write_coop
 
@@ -20,9 +22,15 @@ SEED = 20261202
 FAST = ["--horizon", "4", "--folds", "1", "--warmup", "2", "--statistical", "naive"]
 
 
-def _whole(out) -> str | None:
-    """The data digest of the one run the outputs are from (None when there are none yet)."""
+def _whole(out, bundle) -> str | None:
+    """The data digest of the one run the outputs are from (None when there are none yet).
+
+    What a reader sees after settling: the artifacts verify, and the bundle beside them is the
+    one that run wrote.
+    """
+    settle(out.parent)
     if not out.exists():
+        assert not bundle.exists(), "a bundle without the outputs of its run"
         return None
     manifest = json.loads((out / "MANIFEST.json").read_text())["files"]
     present = {
@@ -35,6 +43,7 @@ def _whole(out) -> str | None:
         assert hashlib.sha256((out / name).read_bytes()).hexdigest() == digest, name
     outputs = read_outputs(out)
     assert outputs is not None
+    assert bundle_digest(bundle) == outputs.metrics["bundle_digest"], "bundle of another run"
     return outputs.metrics["data_digest"]
 
 
@@ -55,12 +64,13 @@ def test_killed_runs_never_serve_a_mix(tmp_path):
     sales["quantity"] = sales["quantity"] * 3
     sales.to_csv(second / "sales.csv", index=False)
     out = tmp_path / "home" / "artifacts"
+    bundle = tmp_path / "home" / "models" / "demand"
     env = dict(os.environ, XINGNONG_HOME=str(tmp_path / "home"))
     # and how long a whole run takes
     start = time.perf_counter()
     assert _run(first, out, env).wait(timeout=600) == 0
     whole_run = time.perf_counter() - start
-    digests = {_whole(out)}
+    digests = {_whole(out, bundle)}
     rng = random.Random(SEED)
     # when runs on alternating data are killed at random moments
     for i in range(KILLS):
@@ -69,10 +79,11 @@ def test_killed_runs_never_serve_a_mix(tmp_path):
         proc.send_signal(signal.SIGKILL)
         proc.wait()
         # then what is served is always one whole run
-        digests.add(_whole(out))
+        digests.add(_whole(out, bundle))
     # and a run after all that completes, cleaning what the killed ones left
     assert _run(second, out, env).wait(timeout=600) == 0
-    digests.add(_whole(out))
+    digests.add(_whole(out, bundle))
     assert len(digests - {None}) == 2
-    leftovers = [p.name for p in out.parent.iterdir() if p.name.startswith((".tmp-", ".old-"))]
+    beside = [p.name for h in (out.parent, bundle.parent) for p in h.iterdir()]
+    leftovers = [name for name in beside if name.startswith((".tmp-", ".old-"))]
     assert leftovers == []

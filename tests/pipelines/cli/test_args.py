@@ -45,3 +45,12 @@ def test_argument_types_explain_themselves():
 def test_warmup_is_automatic_unless_given():
     assert job_settings(_parse([])).backtest.warmup is None
     assert job_settings(_parse(["--warmup", "3"])).backtest.warmup == 3
+
+
+def test_the_lightgbm_recipe_is_automatic_unless_given():
+    # given no --booster, then each choice / then the settings carry it
+    assert job_settings(_parse([])).backtest.booster == "auto"
+    assert job_settings(_parse(["--booster", "full"])).backtest.booster == "full"
+    assert job_settings(_parse(["--booster", "fast"])).backtest.booster == "fast"
+    with pytest.raises(SystemExit):
+        _parse(["--booster", "xgboost"])

@@ -52,6 +52,17 @@ def test_backtest_writes_the_documented_columns_and_rows(tmp_path, tiny_sales_cs
     assert set(doc["overall"]) >= {"forecast", "seasonal_naive", "ets"}
     assert len(doc["folds"]) == 2
     assert all(0 <= f["metrics"]["forecast"]["coverage"] <= 1 for f in doc["folds"])
+    # and six series get the full LightGBM recipe
+    assert (doc["booster"], doc["config"]["booster"]) == ("full", "auto")
+
+
+def test_the_fast_recipe_is_taken_when_asked_and_recorded(tmp_path, tiny_sales_csv):
+    # when the backtest runs with --booster fast
+    code, out, metrics = _run(tmp_path, tiny_sales_csv, "--booster", "fast")
+    # then it succeeds and the metrics say which recipe was trained
+    assert code == 0 and len(pd.read_csv(out)) > 0
+    doc = json.loads(metrics.read_text())
+    assert (doc["booster"], doc["config"]["params"]["huber_delta"]) == ("fast", 0.25)
 
 
 def test_same_input_gives_the_same_output(tmp_path, tiny_sales_csv):

@@ -1,8 +1,11 @@
+import errno
 import json
 
 import mlflow
 import pandas as pd
 import pytest
+from mlflow.store.artifact.local_artifact_repo import LocalArtifactRepository
+from mlflow.tracking._tracking_service.client import TrackingServiceClient
 
 from pipelines.cli import main
 from recommender import load_bundle
@@ -10,6 +13,7 @@ from recommender.config import settings
 from recommender.errors import BundleError
 from recommender.forecast.forecaster import DemandForecaster
 from recommender.tracking import champion_version, runs_table
+from recommender.tracking.runs import INTERRUPTED_TAG
 from tests.helpers import sales_with_user_keys
 
 SMALL = ["--freq", "W-SUN", "--horizon", "4", "--folds", "2"]
@@ -245,3 +249,41 @@ def test_a_broken_mlflow_store_keeps_the_previous_bundle(
     assert code == 1 and len(err) == 1 and "MLflow logging failed" in err[0]
     assert {p.name: p.read_bytes() for p in bundle.iterdir()} == before
     assert not [p for p in bundle.parent.iterdir() if p.name.startswith(".tmp-")]
+
+
+def _full_disk(*_args, **_kwargs):
+    raise OSError(errno.ENOSPC, "No space left on device")
+
+
+def test_a_disk_filling_while_mlflow_logs_fails_in_one_line_and_the_run_is_not_left_running(
+    tmp_path, tiny_sales_csv, capsys, monkeypatch
+):
+    # given a bundle trained and logged
+    bundle = tmp_path / "models" / "demand"
+    args = ["train", "demand", "--sales", str(tiny_sales_csv), "--bundle", str(bundle), *SMALL]
+    assert main(args) == 0
+    before = {p.name: p.read_bytes() for p in bundle.iterdir()}
+    capsys.readouterr()
+    # when the disk fills while the next run logs its artifacts, and the store cannot even
+    # record that the run ended
+    with monkeypatch.context() as full:
+        full.setattr(LocalArtifactRepository, "log_artifact", _full_disk)
+        full.setattr(LocalArtifactRepository, "log_artifacts", _full_disk)
+        full.setattr(TrackingServiceClient, "set_terminated", _full_disk)
+        code = main(args)
+    # then it fails in one line, without a traceback, keeping the previous bundle
+    err = capsys.readouterr().err
+    assert code == 1 and "Traceback" not in err
+    said = [line for line in err.splitlines() if line.startswith("error:")]
+    assert len(said) == 1 and "No space left on device" in said[0]
+    assert {p.name: p.read_bytes() for p in bundle.iterdir()} == before
+    assert mlflow.active_run() is None
+    left = runs_table("xingnong-demand")
+    assert sorted(left["status"]) == ["FINISHED", "RUNNING"]
+    # when the next run trains with room on the disk
+    assert main(args) == 0
+    # then the run left RUNNING is marked FAILED and tagged as interrupted
+    runs = mlflow.search_runs(experiment_names=["xingnong-demand"])
+    assert sorted(runs["status"]) == ["FAILED", "FINISHED", "FINISHED"]
+    failed = runs[runs["status"] == "FAILED"]
+    assert failed[f"tags.{INTERRUPTED_TAG}"].tolist() == ["true"]

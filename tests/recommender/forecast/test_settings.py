@@ -66,3 +66,35 @@ def test_a_large_panel_gets_two_warm_up_windows_and_seasonal_naive_only():
     assert not BacktestConfig(statistical="naive").full_statistics(1)
     with pytest.raises(ValueError, match="use one of auto, full, naive"):
         BacktestConfig(statistical="ets")
+
+
+def test_a_large_panel_trains_the_fast_recipe_unless_told_otherwise():
+    from recommender.forecast.settings import (
+        FAST_TRAINING_ROWS,
+        LARGE_PANEL,
+        MAX_TRAINING_ROWS,
+    )
+
+    # given the default settings, and ones asking for a recipe
+    config = BacktestConfig()
+    # when a panel just under and one at the large-panel size are trained
+    small, large = config.booster_for(LARGE_PANEL - 1), config.booster_for(LARGE_PANEL)
+    # then the small one gets the full recipe, the large one the fast recipe and fewer pairs
+    assert small == (config.params, MAX_TRAINING_ROWS)
+    assert large == (config.params.fast(), FAST_TRAINING_ROWS)
+    assert BacktestConfig(booster="full").booster_for(10 * LARGE_PANEL)[1] == MAX_TRAINING_ROWS
+    assert BacktestConfig(booster="fast").booster_for(1)[1] == FAST_TRAINING_ROWS
+    with pytest.raises(ValueError, match="use one of auto, full, fast"):
+        BacktestConfig(booster="xgboost")
+
+
+def test_the_fast_recipe_is_huber_with_half_the_rounds_at_twice_the_rate():
+    # given the full recipe / when its fast version is asked for
+    fast = BoosterParams().fast()
+    params = fast.lgb_params()
+    # then the loss is Huber turning at the configured delta, and the rest derives from full
+    assert (fast.objective, fast.num_boost_round, fast.max_bin) == ("huber", 100, 63)
+    assert fast.learning_rate == pytest.approx(2 * BoosterParams().learning_rate)
+    assert params["objective"] == "huber" and params["alpha"] == fast.huber_delta
+    assert "huber_delta" not in params and "alpha" not in BoosterParams().lgb_params()
+    assert BoosterParams(num_boost_round=1, learning_rate=0.9).fast().learning_rate == 1.0

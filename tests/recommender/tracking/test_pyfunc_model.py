@@ -1,7 +1,8 @@
-"""Tests of the "models from code" entry file that registered models carry a copy of."""
+"""Tests of the "models from code" entry file that versions registered by earlier releases carry."""
 
 from __future__ import annotations
 
+import hashlib
 import runpy
 
 import mlflow
@@ -27,3 +28,10 @@ def test_running_the_entry_file_declares_the_demand_pyfunc(monkeypatch):
     runpy.run_path(str(PYFUNC_FILE))
     # Then it declared one DemandPyfunc
     assert [type(model) for model in declared] == [DemandPyfunc]
+
+
+def test_the_entry_file_never_changes_a_byte():
+    # Given versions registered by earlier releases, each with a copy of this file
+    # When the file is hashed / Then it is the bytes they carry (a change would lock them out)
+    digest = hashlib.sha256(PYFUNC_FILE.read_bytes()).hexdigest()
+    assert digest == "6380322665044330607229ab95192be8c972d199ba20f70c66a12f85f123162b"

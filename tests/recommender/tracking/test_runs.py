@@ -126,3 +126,26 @@ def test_runs_table_of_unknown_experiment_is_empty():
     table = runs.runs_table("does-not-exist")
     assert table.empty
     assert list(table.columns) == ["run_id", "run_name", "start_time", "end_time", "status"]
+
+
+def test_an_exclusive_run_marks_runs_left_running_as_failed():
+    # given a run of the experiment a killed process left RUNNING, and one of another experiment
+    client = MlflowClient()
+    with runs.start_run("left-running"):
+        pass
+    left = client.create_run(client.get_experiment_by_name("left-running").experiment_id)
+    with runs.start_run("elsewhere"):
+        pass
+    other = client.create_run(client.get_experiment_by_name("elsewhere").experiment_id)
+    # when a run starts without the lock / then it leaves it alone
+    with runs.start_run("left-running"):
+        pass
+    assert client.get_run(left.info.run_id).info.status == "RUNNING"
+    # when a run starts under the project's lock (exclusive)
+    with runs.start_run("left-running", exclusive=True):
+        pass
+    # then the stale run is FAILED and tagged, and the other experiment's run untouched
+    stale = client.get_run(left.info.run_id)
+    assert stale.info.status == "FAILED"
+    assert stale.data.tags[runs.INTERRUPTED_TAG] == "true"
+    assert client.get_run(other.info.run_id).info.status == "RUNNING"

@@ -20,6 +20,15 @@ def model(demand_bundle) -> serving.DemandPyfunc:
     return loaded
 
 
+def test_the_loader_module_entry_serves_the_same_rows(model, demand_bundle):
+    # Given the bundle loaded as MLflow's loader module does, and as a models-from-code model
+    loaded = serving._load_pyfunc(str(demand_bundle))
+    request = pd.DataFrame({"region": ["兴平", "洛川"]})
+    # When both answer one request / Then the rows are the same
+    assert isinstance(loaded, serving.DemandForecasts)
+    pd.testing.assert_frame_equal(loaded.predict(request), model.predict(None, request))
+
+
 def test_rows_naming_a_series_get_its_forecast(model):
     # Given a request for one county
     request = pd.DataFrame({"region": ["兴平"]})
@@ -58,9 +67,11 @@ def test_a_tampered_bundle_is_not_served(demand_bundle, tmp_path):
     shutil.copytree(demand_bundle, copy)
     with (copy / "table_forecast.parquet").open("ab") as handle:
         handle.write(b"\0")
-    # When / Then loading refuses it
+    # When / Then loading refuses it, by either entry
     with pytest.raises(BundleError):
         serving.DemandPyfunc().load_context(SimpleNamespace(artifacts={"bundle": str(copy)}))
+    with pytest.raises(BundleError):
+        serving._load_pyfunc(str(copy))
 
 
 def test_set_demand_model_declares_the_demand_pyfunc(monkeypatch):
