@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
+import textwrap
 from pathlib import Path
 
 import numpy as np
@@ -163,3 +166,28 @@ def two_weekly_series(n: int = 80, seed: int = 0) -> pd.DataFrame:
         for uid, lam in (("a", 5), ("b", 50))
     ]
     return pd.concat(frames, ignore_index=True)
+
+
+def load_bundle_in_child(bundle: Path, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """Load a bundle in a child process, so a crash shows as a signal rather than killing tests.
+
+    Args:
+        bundle: The bundle folder.
+        timeout: Seconds before the child counts as hung.
+
+    Returns:
+        The finished child; its stdout says ``REFUSED <message>`` when a BundleError was raised.
+    """
+    code = textwrap.dedent(
+        f"""
+        from recommender.bundle.folder import load_bundle
+        from recommender.errors import BundleError
+        try:
+            load_bundle({str(bundle)!r})
+        except BundleError as exc:
+            print("REFUSED", exc)
+        """
+    )
+    return subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=timeout
+    )

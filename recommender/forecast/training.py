@@ -256,9 +256,8 @@ def metrics_document(run: DemandRun) -> dict[str, Any]:
 
     Returns:
         Settings (with the warm-up windows and the LightGBM recipe the backtest had), per-fold
-        and overall metrics per
-        model, the blend's regret (its WAPE over the best member's), blend weights, series
-        marked as fallback or short history, timings and the data digest.
+        and overall metrics per model, the blend's regret (its WAPE over the best member's),
+        blend weights, series marked as fallback or short history, timings and the data digest.
     """
     config = asdict(run.config)
     n_series = int(run.panel.long[UID].nunique())

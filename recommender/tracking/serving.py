@@ -44,7 +44,9 @@ class DemandForecasts:
         self.keys = list(series.columns)
         self.forecast = forecast[[*self.keys, *SERVED_COLUMNS]].reset_index(drop=True)
 
-    def predict(self, model_input: pd.DataFrame, params: dict[str, Any] | None = None) -> Any:
+    def predict(
+        self, model_input: pd.DataFrame, params: dict[str, Any] | None = None
+    ) -> pd.DataFrame:
         """Forecast rows of the requested series (all series when no key column is given).
 
         Args:

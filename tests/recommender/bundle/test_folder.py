@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import subprocess
-import sys
-import textwrap
 from pathlib import Path
 
 import lightgbm
@@ -23,6 +20,7 @@ from recommender.bundle.folder import (
     verify_bundle,
 )
 from recommender.errors import BundleError
+from tests.helpers import load_bundle_in_child
 
 FEATURES = ["f0", "f1", "f2", "f3"]
 
@@ -152,17 +150,7 @@ def test_truncated_model_is_refused_without_crashing(saved):
     raw = path.read_bytes()
     path.write_bytes(raw[: len(raw) * 7 // 10])
     # When loading happens in a child process, so that a segfault would show up as a signal
-    code = textwrap.dedent(
-        f"""
-        from recommender.bundle.folder import load_bundle
-        from recommender.errors import BundleError
-        try:
-            load_bundle({str(saved)!r})
-        except BundleError as exc:
-            print("REFUSED", exc)
-        """
-    )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    done = load_bundle_in_child(saved)
     # Then it exits normally with a clear BundleError
     assert done.returncode == 0, done.stderr
     assert "REFUSED" in done.stdout

@@ -5,9 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import subprocess
-import sys
-import textwrap
 from pathlib import Path
 
 import lightgbm
@@ -18,6 +15,7 @@ import pytest
 from recommender.bundle.folder import load_bundle, save_bundle
 from recommender.bundle.limits import check_model_text, load_json, read_small
 from recommender.errors import BundleError
+from tests.helpers import load_bundle_in_child
 
 
 @pytest.fixture(scope="module")
@@ -45,20 +43,6 @@ def _remanifest(bundle: Path) -> None:
     (bundle / "MANIFEST.json").write_text(json.dumps(manifest))
 
 
-def _load_in_child(bundle: Path) -> subprocess.CompletedProcess[str]:
-    code = textwrap.dedent(
-        f"""
-        from recommender.bundle.folder import load_bundle
-        from recommender.errors import BundleError
-        try:
-            load_bundle({str(bundle)!r})
-        except BundleError as exc:
-            print("REFUSED", exc)
-        """
-    )
-    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
-
-
 def test_a_valid_model_passes_the_check(model_text):
     check_model_text(model_text, "bundle b", "model_point.txt")
 
@@ -80,7 +64,7 @@ def test_a_tampered_model_is_refused_before_lightgbm_parses_it(saved, change, wo
     path.write_text(change(path.read_text()))
     _remanifest(saved)
     # when loaded in a child process (a LightGBM crash would show as a signal)
-    done = _load_in_child(saved)
+    done = load_bundle_in_child(saved)
     # then it exits normally with one clear line
     assert done.returncode == 0, done.stderr
     assert "REFUSED" in done.stdout and "not a valid LightGBM model" in done.stdout
@@ -102,7 +86,7 @@ def test_a_manifest_that_is_a_device_a_fifo_or_huge_is_refused(saved, tmp_path):
         load_bundle(saved)
     manifest.unlink()
     os.mkfifo(manifest)
-    done = _load_in_child(saved)  # a FIFO would block a plain read forever
+    done = load_bundle_in_child(saved)  # a FIFO would block a plain read forever
     assert done.returncode == 0 and "MANIFEST.json is not a regular file" in done.stdout
     manifest.unlink()
     manifest.write_bytes(b" " * (2 << 20))
